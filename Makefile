@@ -1,0 +1,41 @@
+# The two commands of the README: `make demo` and `make test`. Everything they need they install.
+SHELL := /bin/bash
+PYTHON313 := $(shell scripts/find-python)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEMO_CASE := examples/demo-case.json
+
+.PHONY: demo test install lint typecheck imports unit bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON313) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/inleg funds calc $(DEMO_CASE) --format table
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+imports: $(STAMP)
+	$(VENV)/bin/lint-imports
+
+unit: $(STAMP)
+	$(VENV)/bin/pytest
+
+test: lint typecheck imports unit
+
+bench: $(STAMP)
+	$(PY) bench/funds.py --rows 1000000
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""inleg: pension contributions through the payroll, coupled to Loket.nl."""

@@ -1,0 +1,78 @@
+"""The ``inleg`` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from inleg.funds import FundError, parse_case
+from inleg.funds import presets as fund_presets
+from inleg.funds.results import results_json
+from inleg.funds.scalar import calculate
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str) -> int:
+    print(f"inleg: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _read_case(path: str) -> Any:
+    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def funds_calc(args: argparse.Namespace) -> int:
+    try:
+        data = _read_case(args.case)
+    except OSError as error:
+        return _fail(f"{args.case}: cannot read the case ({error.strerror})")
+    except json.JSONDecodeError as error:
+        return _fail(f"{args.case}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}")
+    try:
+        rows = calculate(parse_case(data))
+    except FundError as error:
+        return _fail(f"{args.case}: {error}")
+    if args.format == "table":
+        from inleg.funds.table import results_table
+
+        Console(width=200).print(results_table(rows, title=f"Fondsen — {args.case}"))
+    else:
+        json.dump(results_json(rows), sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    return 0
+
+
+def funds_presets(args: argparse.Namespace) -> int:
+    for preset in fund_presets.available():
+        print(f"{preset.name:<28} {preset.year}  {preset.title}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="inleg", description="Pension contributions through the payroll.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    funds = commands.add_parser("funds", help="the fund engine (fondsen)").add_subparsers(dest="action", required=True)
+    calc = funds.add_parser("calc", help="compute a fund case (docs/fund-cases.md)")
+    calc.add_argument("case", help="path of the case JSON, or - for standard input")
+    calc.add_argument("--format", choices=("json", "table"), default="json")
+    calc.set_defaults(handler=funds_calc)
+    listing = funds.add_parser("presets", help="list the fund presets a case may name")
+    listing.set_defaults(handler=funds_presets)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.handler(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,319 @@
+"""The exact fund engine: one employment, one fund, one period at a time, in ``Fraction``.
+
+This is the oracle. It follows ``docs/funds.md`` step by step and favours being obviously right over
+being fast; ``inleg.funds.batch`` must agree with it to the cent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+from inleg.funds.calendar import PayrollYear, Period, age_on, overlap, payroll_year, sv_days_between
+from inleg.funds.model import (
+    JAAR_GRSL,
+    TOTALS,
+    AgeTest,
+    Case,
+    Employment,
+    EmploymentFund,
+    Fund,
+    FundKind,
+    Origin,
+    PeriodInput,
+    RecalcUnit,
+    Side,
+    TableKind,
+    TableRow,
+    Threshold,
+    TimeUnit,
+)
+from inleg.funds.numbers import FACTOR_SCALE, HOURS_SCALE, NORM_SCALE, PERCENT_SCALE, ceil_div, round_half_up
+from inleg.funds.participation import fund_span
+from inleg.funds.results import ResultRow, SideResult
+
+_EMPTY_PERIOD = PeriodInput(period=0)
+_PT_UNITS = (RecalcUnit.PERIOD, RecalcUnit.SV_DAYS, RecalcUnit.CALENDAR_DAYS)
+
+
+@dataclass(frozen=True, slots=True)
+class Days:
+    """A period's participating days and hours for one fund (section 3 of funds.md)."""
+
+    participates: bool
+    sv: int = 0
+    cal: int = 0
+    pension: int = 0
+    hours: int = 0  # hundredths
+
+
+@dataclass(slots=True)
+class _YearToDate:
+    """Running sums of a cumulative fund's side (cumulatief berekenen)."""
+
+    base: int = 0
+    max: int = 0
+    franchise: int = 0
+    min: int = 0
+    b3: int = 0
+    amount: int = 0
+
+
+@dataclass(slots=True)
+class _Thresholds:
+    max: int
+    franchise: int
+    min: int
+    max_used: bool
+    franchise_used: bool
+    min_used: bool
+
+
+@dataclass(slots=True)
+class _FundYear:
+    """Everything one employment-fund needs across the periods of a year."""
+
+    case: Case
+    year: PayrollYear
+    employment: Employment
+    fund: Fund
+    link: EmploymentFund
+    ytd: dict[str, _YearToDate] = field(default_factory=lambda: {"premium": _YearToDate(), "total": _YearToDate()})
+
+
+def calculate(case: Case) -> list[ResultRow]:
+    """All result rows of a case: per employment, per linked fund (ascending), per period."""
+    year = payroll_year(case.year, case.frequency)
+    rows: list[ResultRow] = []
+    for employment in case.employments:
+        for link in employment.funds:
+            state = _FundYear(case, year, employment, case.funds[link.number], link)
+            rows.extend(_fund_rows(state))
+    return rows
+
+
+def participating_days(year: PayrollYear, employment: Employment, fund: Fund, link: EmploymentFund) -> list[Days]:
+    """Section 3: participating SV-days, calendar days, pension days and hours per period."""
+    start, end = fund_span(year, employment, fund, link)
+    days: list[Days] = []
+    counted_sv = 0
+    pension_so_far = 0
+    for period in year.periods:
+        span = overlap(start, end, period.start, period.end)
+        if span is None:
+            days.append(Days(False))
+            continue
+        data = employment.periods.get(period.number, _EMPTY_PERIOD)
+        sv = max(sv_days_between(*span) - data.unpaid_days, 0)
+        counted_sv += sv
+        # Pensioendagen: ceil(ptf * cumulative SV-days) minus the days already counted this year.
+        pension_total = ceil_div(employment.part_time_factor * counted_sv, FACTOR_SCALE)
+        hours = data.hours + (data.overtime_hours if fund.kind is FundKind.HOURS_INCL_OVERTIME else 0)
+        days.append(Days(True, sv, (span[1] - span[0]).days + 1, pension_total - pension_so_far, hours))
+        pension_so_far = pension_total
+    return days
+
+
+def _fund_rows(state: _FundYear) -> list[ResultRow]:
+    rows = []
+    all_days = participating_days(state.year, state.employment, state.fund, state.link)
+    for period, days in zip(state.year.periods, all_days, strict=True):
+        rows.append(_period_row(state, period, days))
+    return rows
+
+
+def _period_row(state: _FundYear, period: Period, days: Days) -> ResultRow:
+    employment, fund, link = state.employment, state.fund, state.link
+    head = ResultRow(employment.id, fund.number, period.number)
+    if not days.participates:
+        return head
+    data = employment.periods.get(period.number, _EMPTY_PERIOD)
+    raw_base = raw_base_of(state.case, state.year, employment, fund, data, days)
+    if link.fixed_contribution is not None:
+        premium = SideResult(amount=link.fixed_contribution.premium)
+        total = SideResult(amount=link.fixed_contribution.total)
+    else:
+        premium = _side(state, "premium", fund.premium, period, days, raw_base)
+        total = _side(state, "total", fund.total, period, days, raw_base)
+    return ResultRow(
+        employment.id,
+        fund.number,
+        period.number,
+        participates=True,
+        sv_days=days.sv,
+        calendar_days=days.cal,
+        pension_days=days.pension,
+        hours=days.hours,
+        raw_base=raw_base,
+        premium=premium,
+        total=total,
+    )
+
+
+# --- section 4: the base ------------------------------------------------------------------------
+
+
+def raw_base_of(
+    case: Case, year: PayrollYear, employment: Employment, fund: Fund, data: PeriodInput, days: Days
+) -> int:
+    """The raw base B of a period in cents: the sum of the base's contributions."""
+    present = fund.totals_in_base
+    base = 0
+    for entry in fund.base:
+        if entry.component in TOTALS:
+            if entry.origin is Origin.CALCULATED:
+                base += _total(case, data, entry.component)
+            continue
+        amount = _component_amount(year, employment, fund, data, days, entry.component, entry.origin)
+        component = case.component(entry.component)
+        if any(component.coefficient(total) for total in present):
+            # Tegengesteld: a part of 257/265 counts opposite to how it counts in the totals present.
+            base -= sum(component.coefficient(total) for total in present) * amount
+        else:
+            base += component.sign * amount
+    return base
+
+
+def _total(case: Case, data: PeriodInput, total: int) -> int:
+    """257 BRUTO or 265 V/H SOC.PLLOON: the period's calculated amounts, each by its coefficient."""
+    return sum(case.component(number).coefficient(total) * amount for number, amount in data.components.items())
+
+
+def _component_amount(
+    year: PayrollYear,
+    employment: Employment,
+    fund: Fund,
+    data: PeriodInput,
+    days: Days,
+    number: int,
+    origin: Origin,
+) -> int:
+    if origin is Origin.EXCLUDED:
+        return 0
+    if number in JAAR_GRSL:
+        return _annual_to_period(year, fund, days, employment.fixed.get(number, 0))
+    if origin is Origin.FIXED:
+        return employment.fixed.get(number, 0)
+    return data.components.get(number, 0)
+
+
+def _annual_to_period(year: PayrollYear, fund: Fund, days: Days, annual: int) -> int:
+    """JAAR GRSL: the actual annual base, its share of the year, without part-time scaling."""
+    if fund.recalc_unit is RecalcUnit.PERIOD:
+        return round_half_up(Fraction(annual, year.n))
+    if fund.recalc_unit is RecalcUnit.CALENDAR_DAYS:
+        return round_half_up(Fraction(annual * days.cal, year.cal_year))
+    return round_half_up(Fraction(annual * days.sv, year.sv_year))
+
+
+# --- sections 5 to 7: thresholds, percentages, amounts ---------------------------------------------
+
+
+def _age_key(kind: TableKind, test: AgeTest, born: date, year: int, period: Period) -> int:
+    if kind is TableKind.BIRTH_YEAR:
+        return born.year
+    on = {
+        AgeTest.JAN1: date(year, 1, 1),
+        AgeTest.DEC31: date(year, 12, 31),
+        AgeTest.PERIOD_START: period.start,
+        AgeTest.PERIOD_END: period.end,
+    }[test]
+    return age_on(born, on)
+
+
+def _lookup(table: tuple[TableRow, ...], key: int) -> TableRow | None:
+    return next((row for row in table if row.low <= key <= row.high), None)
+
+
+def threshold_to_period(
+    year: PayrollYear, fund: Fund, employment: Employment, threshold: Threshold, amount: int, days: Days
+) -> int:
+    """Section 5: an amount per time unit to a yearly amount, then to the period; rounded to cents."""
+    week_hours = Fraction(52 * employment.norm_hours_per_week, NORM_SCALE)
+    yearly: Fraction = {
+        TimeUnit.YEAR: lambda: Fraction(amount),
+        TimeUnit.PERIOD: lambda: Fraction(amount * year.n),
+        TimeUnit.SV_DAY: lambda: Fraction(amount * year.sv_year),
+        TimeUnit.CALENDAR_DAY: lambda: Fraction(amount * year.cal_year),
+        TimeUnit.HOUR: lambda: amount * week_hours,
+    }[threshold.unit]()
+    unit = fund.recalc_unit
+    if unit is RecalcUnit.PERIOD:
+        value = yearly / year.n
+    elif unit is RecalcUnit.SV_DAYS:
+        value = yearly * days.sv / year.sv_year
+    elif unit is RecalcUnit.CALENDAR_DAYS:
+        value = yearly * days.cal / year.cal_year
+    elif unit is RecalcUnit.PENSION_DAYS:
+        value = yearly * days.pension / year.sv_year
+    else:
+        value = yearly * Fraction(days.hours, HOURS_SCALE) / week_hours
+    if threshold.part_time and unit in _PT_UNITS:
+        value *= Fraction(employment.part_time_factor, FACTOR_SCALE)
+    return round_half_up(value)
+
+
+def _thresholds(state: _FundYear, name: str, side: Side, period: Period, days: Days) -> _Thresholds:
+    fund, employment = state.fund, state.employment
+    franchise_amount = side.franchise.amount
+    if fund.franchise_kind is not TableKind.FIXED:
+        key = _age_key(fund.franchise_kind, fund.franchise_age_test, employment.birth_date, state.year.year, period)
+        row = _lookup(fund.franchise_table, key)
+        franchise_amount = 0 if row is None else (row.premium if name == "premium" else row.total)
+
+    def value(threshold: Threshold, amount: int) -> int:
+        if not amount:
+            return 0
+        return threshold_to_period(state.year, fund, employment, threshold, amount, days)
+
+    return _Thresholds(
+        max=value(side.max_base, side.max_base.amount),
+        franchise=value(side.franchise, franchise_amount),
+        min=value(side.min_base, side.min_base.amount),
+        max_used=side.max_base.amount != 0,
+        franchise_used=franchise_amount != 0,
+        min_used=side.min_base.amount != 0,
+    )
+
+
+def _percentage(state: _FundYear, name: str, side: Side, period: Period) -> int:
+    fund, link = state.fund, state.link
+    if link.deviation is not None:
+        return link.deviation.premium if name == "premium" else link.deviation.total
+    if fund.percentage_kind is TableKind.FIXED:
+        return side.percentage
+    key = _age_key(fund.percentage_kind, fund.percentage_age_test, state.employment.birth_date, state.year.year, period)
+    row = _lookup(fund.percentage_table, key)
+    return 0 if row is None else (row.premium if name == "premium" else row.total)
+
+
+def apply_thresholds(base: int, t: _Thresholds) -> int:
+    """Section 7 steps 1-3: max (before franchise), franchise, then min (after franchise)."""
+    b1 = min(base, t.max) if t.max_used else base
+    b2 = max(b1 - t.franchise, 0) if t.franchise_used else b1
+    return max(b2, t.min) if t.min_used and base > 0 else b2
+
+
+def percentage_of(base: int, percentage: int) -> int:
+    """Section 7 step 4: the amount, rounded to cents."""
+    return round_half_up(Fraction(base * percentage, 100 * PERCENT_SCALE))
+
+
+def _side(state: _FundYear, name: str, side: Side, period: Period, days: Days, raw_base: int) -> SideResult:
+    t = _thresholds(state, name, side, period, days)
+    percentage = _percentage(state, name, side, period)
+    if not state.fund.cumulative:
+        b3 = apply_thresholds(raw_base, t)
+        return SideResult(t.max, t.franchise, t.min, b3, percentage, percentage_of(b3, percentage))
+    ytd = state.ytd[name]
+    ytd.base += raw_base
+    ytd.max += t.max
+    ytd.franchise += t.franchise
+    ytd.min += t.min
+    ytd_t = _Thresholds(ytd.max, ytd.franchise, ytd.min, t.max_used, t.franchise_used, t.min_used)
+    b3 = apply_thresholds(ytd.base, ytd_t)
+    amount = percentage_of(b3, percentage)
+    row = SideResult(t.max, t.franchise, t.min, b3 - ytd.b3, percentage, amount - ytd.amount)
+    ytd.b3, ytd.amount = b3, amount
+    return row

@@ -1,0 +1,29 @@
+"""Every public case of ../shared/fund-cases (and our own in tests/funds/cases) gives exactly its result."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from inleg.funds import calculate_case
+
+HERE = Path(__file__).parent
+SHARED = Path(os.environ.get("INLEG_SHARED", HERE.parents[2] / "shared")) / "fund-cases"
+CASES = sorted(
+    p for folder in (SHARED, HERE / "cases") for p in folder.glob("*.json") if not p.name.endswith(".expected.json")
+)
+
+
+def test_public_cases_are_found() -> None:
+    assert len([p for p in CASES if p.parent == SHARED]) >= 6
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
+def test_case_gives_its_expected_result(case: Path) -> None:
+    expected = json.loads(case.with_name(f"{case.stem}.expected.json").read_text())
+    result = calculate_case(json.loads(case.read_text()))
+    for got, want in zip(result["results"], expected["results"], strict=True):
+        assert got == want

@@ -6,7 +6,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_CASE := examples/demo-case.json
 
-.PHONY: demo test install lint typecheck imports unit bench clean
+# Debian packages the tests need: a real PostgreSQL server for the production path, chromium for pages.
+SYSTEM_PACKAGES := postgresql
+
+.PHONY: demo test install system-deps lint typecheck imports unit bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON313) -m venv $(VENV)
@@ -29,8 +32,12 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(VENV)/bin/lint-imports
 
-unit: $(STAMP)
-	$(VENV)/bin/pytest
+system-deps:
+	scripts/apt-ensure $(SYSTEM_PACKAGES)
+
+# Each Django project is its own pytest session: Django's settings are global to a process.
+unit: $(STAMP) system-deps
+	$(VENV)/bin/pytest tests/funds
 
 test: lint typecheck imports unit
 

@@ -1,0 +1,518 @@
+"""The vectorised fund engine: whole populations in numpy, integer cents, exact to the cent.
+
+Fund settings are few (a wage model holds at most 35), so the engine works fund by fund: every
+setting is then a plain Python value and every employment, link and period a lane of an array, as in
+OpenFisca. The scalar engine (``inleg.funds.scalar``) is the oracle it must agree with.
+
+Exactness: every period value is ``round_half_up(numerator / denominator)`` on integers. Products
+that could leave int64 are detected up front and computed with Python integers instead (slow, but
+never wrong); realistic payroll figures stay on the fast path.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+
+from inleg.funds.calendar import PayrollYear, payroll_year
+from inleg.funds.model import (
+    JAAR_GRSL,
+    TOTALS,
+    AgeMoment,
+    AgeTest,
+    Case,
+    Component,
+    Fund,
+    FundKind,
+    Moment,
+    Origin,
+    RecalcUnit,
+    Side,
+    TableKind,
+    TableRow,
+    Threshold,
+    TimeUnit,
+)
+from inleg.funds.numbers import FACTOR_SCALE, HOURS_SCALE, NORM_SCALE, PERCENT_SCALE
+from inleg.funds.population import EPOCH, I64, Bools, Population, from_case
+from inleg.funds.results import ResultRow, SideResult
+
+CHUNK_LINKS = 32_768  # links per pass: keeps the working set of one pass in the CPU caches
+_SAFE = 2**61  # |numerator| below this keeps 2 * numerator + denominator inside int64
+_PT_UNITS = (RecalcUnit.PERIOD, RecalcUnit.SV_DAYS, RecalcUnit.CALENDAR_DAYS)
+
+# Field order of a side's result block.
+MAX, FRANCHISE, MIN, BASE, PERCENTAGE, AMOUNT = range(6)
+
+Operand = int | I64
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Results as arrays of shape (links, periods); row ``l * N + k`` of the case's result order."""
+
+    ids: tuple[str, ...]
+    link_employment: I64
+    link_fund: I64
+    participates: Bools
+    sv_days: I64
+    calendar_days: I64
+    pension_days: I64
+    hours: I64
+    raw_base: I64
+    sides: I64  # (2, 6, links, periods): premium and total, fields MAX .. AMOUNT
+
+    @property
+    def rows(self) -> int:
+        return int(self.participates.size)
+
+    @property
+    def employer(self) -> I64:
+        employer: I64 = self.sides[1, AMOUNT] - self.sides[0, AMOUNT]
+        return employer
+
+    def to_rows(self) -> list[ResultRow]:
+        """Back to result rows, to compare with the oracle or print (a Python loop)."""
+        rows: list[ResultRow] = []
+        links, periods = self.participates.shape
+        sides = self.sides.tolist()
+        part, sv, cal, pen = (
+            a.tolist() for a in (self.participates, self.sv_days, self.calendar_days, self.pension_days)
+        )
+        hours, raw = self.hours.tolist(), self.raw_base.tolist()
+        for link in range(links):
+            employment = self.ids[int(self.link_employment[link])]
+            fund = int(self.link_fund[link])
+            for k in range(periods):
+                premium, total = (SideResult(*(sides[s][f][link][k] for f in range(6))) for s in (0, 1))
+                rows.append(
+                    ResultRow(
+                        employment,
+                        fund,
+                        k + 1,
+                        part[link][k],
+                        sv[link][k],
+                        cal[link][k],
+                        pen[link][k],
+                        hours[link][k],
+                        raw[link][k],
+                        premium,
+                        total,
+                    )
+                )
+        return rows
+
+
+def calculate(case: Case) -> list[ResultRow]:
+    """The batch engine over a case, as rows: the same contract as ``scalar.calculate``."""
+    return compute(from_case(case)).to_rows()
+
+
+def compute(pop: Population) -> Columns:
+    year = payroll_year(pop.year, pop.frequency)
+    shape = (pop.n_links, year.n)
+    out = Columns(
+        ids=pop.ids,
+        link_employment=pop.link_employment,
+        link_fund=pop.link_fund,
+        participates=np.zeros(shape, np.bool_),
+        sv_days=np.zeros(shape, np.int64),
+        calendar_days=np.zeros(shape, np.int64),
+        pension_days=np.zeros(shape, np.int64),
+        hours=np.zeros(shape, np.int64),
+        raw_base=np.zeros(shape, np.int64),
+        sides=np.zeros((2, 6, *shape), np.int64),
+    )
+    calendar = _Calendar.of(year)
+    for number, fund in pop.funds.items():
+        for links in _chunks(np.flatnonzero(pop.link_fund == number)):
+            _FundPass(pop, calendar, fund, links).run(out)
+    return out
+
+
+def _chunks(links: I64) -> Iterator[I64]:
+    for start in range(0, links.size, CHUNK_LINKS):
+        yield links[start : start + CHUNK_LINKS]
+
+
+# --- dates as day numbers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Calendar:
+    year: PayrollYear
+    start: I64  # (N,) first day of each period
+    end: I64
+
+    @classmethod
+    def of(cls, year: PayrollYear) -> _Calendar:
+        return cls(
+            year,
+            np.array([(p.start - EPOCH).days for p in year.periods], np.int64),
+            np.array([(p.end - EPOCH).days for p in year.periods], np.int64),
+        )
+
+
+def _ymd(days: I64) -> tuple[I64, I64, I64]:
+    d = days.astype("datetime64[D]")
+    months = d.astype("datetime64[M]")
+    m = months.astype(np.int64)
+    return m // 12 + 1970, m % 12 + 1, (d - months.astype("datetime64[D]")).astype(np.int64) + 1
+
+
+def _days(year: I64, month: I64, day: I64) -> I64:
+    """Day numbers of (year, month, day), the day clipped to the month's length."""
+    months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    first = months.astype("datetime64[D]").astype(np.int64)
+    length = (months + 1).astype("datetime64[D]").astype(np.int64) - first
+    result: I64 = first + np.minimum(day, length) - 1
+    return result
+
+
+def _is_leap(year: I64) -> Bools:
+    result: Bools = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    return result
+
+
+def _birthday(by: I64, bm: I64, bd: I64, year: I64) -> tuple[I64, I64]:
+    """Month and day of the birthday in ``year``: 29 February becomes 1 March in other years."""
+    shifted = (bm == 2) & (bd == 29) & ~_is_leap(year)
+    return np.where(shifted, 3, bm), np.where(shifted, 1, bd)
+
+
+def _moment_days(by: I64, bm: I64, bd: I64, moment: AgeMoment) -> I64:
+    year = by + moment.age
+    month, day = _birthday(by, bm, bd, year)
+    if moment.moment is Moment.MONTH_START:
+        day = np.ones_like(day)
+    elif moment.moment is Moment.NEXT_MONTH_START:
+        day, month = np.ones_like(day), month + 1
+    month = month - 1 + moment.extra_months
+    return _days(year + month // 12, month % 12 + 1, day)
+
+
+def _age(by: I64, bm: I64, bd: I64, on: I64) -> I64:
+    """Completed years on day numbers ``on`` (broadcasting)."""
+    oy, om, od = _ymd(on)
+    month, day = _birthday(by, bm, bd, oy)
+    before = (om < month) | ((om == month) & (od < day))
+    result: I64 = oy - by - before
+    return result
+
+
+def _weekdays_before(days: I64) -> I64:
+    """Weekdays (SV-days) from Monday 1969-12-29 up to, not including, each day."""
+    since_monday = days + 3
+    result: I64 = 5 * (since_monday // 7) + np.minimum(since_monday % 7, 5)
+    return result
+
+
+# --- exact integer arithmetic --------------------------------------------------------------------
+
+
+def _div_half_up(numerator: I64, denominator: Operand) -> I64:
+    q = (2 * np.abs(numerator) + denominator) // (2 * denominator)
+    result: I64 = np.where(numerator < 0, -q, q)
+    return result
+
+
+def _bound(operand: Operand) -> float:
+    if isinstance(operand, int):
+        return float(abs(operand))
+    return float(np.max(np.abs(operand), initial=0))
+
+
+def muldiv(factors: list[Operand], denominators: list[Operand]) -> I64:
+    """``round_half_up(prod(factors) / prod(denominators))``, elementwise and exact.
+
+    Scalar parts are multiplied and reduced by their gcd in Python first; the array parts then stay in
+    int64 when a bound on the product allows, else they are computed with Python integers.
+    """
+    num_scalar = math.prod(f for f in factors if isinstance(f, int))
+    den_scalar = math.prod(d for d in denominators if isinstance(d, int))
+    common = math.gcd(num_scalar, den_scalar) or 1
+    num_scalar, den_scalar = num_scalar // common, den_scalar // common
+    arrays = [f for f in factors if not isinstance(f, int)]
+    den_arrays = [d for d in denominators if not isinstance(d, int)]
+    bound = float(abs(num_scalar)) * math.prod(_bound(a) for a in arrays)
+    den_bound = float(den_scalar) * math.prod(_bound(d) for d in den_arrays)
+    if bound < _SAFE and den_bound < _SAFE:
+        numerator: Operand = num_scalar
+        for a in arrays:
+            numerator = numerator * a
+        denominator: Operand = den_scalar
+        for d in den_arrays:
+            denominator = denominator * d
+        return _div_half_up(np.asarray(numerator, np.int64), denominator)
+    return _muldiv_exact(num_scalar, arrays, den_scalar, den_arrays)
+
+
+def _muldiv_exact(num_scalar: int, arrays: list[I64], den_scalar: int, den_arrays: list[I64]) -> I64:
+    """The slow path of ``muldiv``: Python integers in object arrays, for products beyond int64."""
+    numerator: NDArray[np.object_] = np.asarray(num_scalar, dtype=object)
+    for a in arrays:
+        numerator = numerator * a.astype(object)
+    denominator: NDArray[np.object_] = np.asarray(den_scalar, dtype=object)
+    for d in den_arrays:
+        denominator = denominator * d.astype(object)
+    q = (2 * abs(numerator) + denominator) // (2 * denominator)
+    signed = np.where(numerator < 0, -q, q)
+    return np.asarray(signed, dtype=np.int64)
+
+
+# --- one fund over a chunk of links ----------------------------------------------------------------
+
+
+class _FundPass:
+    """One fund over a chunk of its links: arrays of shape (links,) or (links, periods)."""
+
+    def __init__(self, pop: Population, calendar: _Calendar, fund: Fund, links: I64) -> None:
+        self.pop, self.calendar, self.fund, self.links = pop, calendar, fund, links
+        self.year = calendar.year
+        self.e = pop.link_employment[links]
+        by, bm, bd = _ymd(pop.birth[self.e])
+        self.by, self.bm, self.bd = by[:, None], bm[:, None], bd[:, None]
+        self.ptf = pop.part_time_factor[self.e][:, None]
+        self.norm = pop.norm_hours[self.e][:, None]
+
+    def run(self, out: Columns) -> None:
+        fund, pop, links = self.fund, self.pop, self.links
+        part, sv, cal, pension, hours = self._days()
+        self.part, self.sv, self.cal, self.pension, self.hours = part, sv, cal, pension, hours
+        raw = np.where(part, self._raw_base(), 0)
+        out.participates[links] = part
+        out.sv_days[links] = sv
+        out.calendar_days[links] = cal
+        out.pension_days[links] = pension
+        out.hours[links] = hours
+        out.raw_base[links] = raw
+        fixed = pop.has_fixed[links][:, None] & part
+        for s, (name, side) in enumerate((("premium", fund.premium), ("total", fund.total))):
+            block = self._side(s, name, side, raw)
+            block[:, fixed] = 0
+            block[AMOUNT] = np.where(fixed, pop.fixed_contribution[links, s][:, None], block[AMOUNT])
+            out.sides[s][:, links] = block
+
+    # section 3
+    def _days(self) -> tuple[Bools, I64, I64, I64, I64]:
+        pop, fund, e, year = self.pop, self.fund, self.e, self.year
+        first_day = (year.first_day - EPOCH).days
+        start = np.maximum(pop.hire[e], first_day)
+        if fund.entry is not None:
+            start = np.maximum(start, _moment_days(self.by[:, 0], self.bm[:, 0], self.bd[:, 0], fund.entry))
+        start = np.maximum(start, pop.link_start[self.links])
+        end = pop.end[e]
+        if fund.exit is not None:
+            end = np.minimum(end, _moment_days(self.by[:, 0], self.bm[:, 0], self.bd[:, 0], fund.exit) - 1)
+        end = np.minimum(end, pop.link_end[self.links])
+        lo = np.maximum(start[:, None], self.calendar.start[None, :])
+        hi = np.minimum(end[:, None], self.calendar.end[None, :])
+        part: Bools = lo <= hi
+        cal = np.where(part, hi - lo + 1, 0)
+        weekdays = _weekdays_before(hi + 1) - _weekdays_before(lo)
+        sv = np.where(part, np.maximum(weekdays - pop.unpaid[e], 0), 0)
+        counted = np.cumsum(sv, axis=1)
+        pension_total = (self.ptf * counted + FACTOR_SCALE - 1) // FACTOR_SCALE
+        pension = np.diff(pension_total, axis=1, prepend=0)
+        hours = pop.hours[e]
+        if fund.kind is FundKind.HOURS_INCL_OVERTIME:
+            hours = hours + pop.overtime[e]
+        return part, sv, cal, pension, np.where(part, hours, 0)
+
+    # section 4
+    def _weights(self) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+        """The raw base as weights on the amount columns: calculated, fixed and annual (JAAR GRSL)."""
+        pop, fund = self.pop, self.fund
+        present = fund.totals_in_base
+        calculated: dict[int, int] = {}
+        fixed: dict[int, int] = {}
+        annual: dict[int, int] = {}
+
+        def add(weights: dict[int, int], column: int, weight: int) -> None:
+            weights[column] = weights.get(column, 0) + weight
+
+        for entry in fund.base:
+            if entry.component in TOTALS:
+                if entry.origin is Origin.CALCULATED:
+                    # 257 BRUTO / 265 V/H SOC.PLLOON: each calculated amount by its coefficient in the total.
+                    for index, number in enumerate(pop.columns):
+                        add(calculated, index, _component(pop, number).coefficient(entry.component))
+                continue
+            found = pop.column(entry.component)
+            if entry.origin is Origin.EXCLUDED or found is None:
+                continue
+            column = found
+            component = _component(pop, entry.component)
+            coefficients = [component.coefficient(total) for total in present]
+            # Tegengesteld: a part of a total present counts opposite to how it counts in that total.
+            weight = -sum(coefficients) if any(coefficients) else component.sign
+            if entry.component in JAAR_GRSL:
+                add(annual, column, weight)
+            else:
+                add(fixed if entry.origin is Origin.FIXED else calculated, column, weight)
+        return calculated, fixed, annual
+
+    def _raw_base(self) -> I64:
+        pop, e = self.pop, self.e
+        calculated, fixed, annual = self._weights()
+        base = np.zeros((self.links.size, self.year.n), np.int64)
+        for column, weight in calculated.items():
+            if weight:
+                base += weight * pop.amounts[e, :, column]
+        per_link = np.zeros(self.links.size, np.int64)
+        for column, weight in fixed.items():
+            if weight:
+                per_link += weight * pop.fixed[e, column]
+        base += per_link[:, None]
+        for column, weight in annual.items():
+            if weight:
+                base += weight * self._annual_to_period(pop.fixed[e, column][:, None])
+        return base
+
+    def _annual_to_period(self, annual: I64) -> I64:
+        year, unit = self.year, self.fund.recalc_unit
+        if unit is RecalcUnit.PERIOD:
+            return np.broadcast_to(muldiv([annual], [year.n]), self.sv.shape)
+        if unit is RecalcUnit.CALENDAR_DAYS:
+            return muldiv([annual, self.cal], [year.cal_year])
+        return muldiv([annual, self.sv], [year.sv_year])
+
+    # sections 5 and 6
+    def _age_key(self, kind: TableKind, test: AgeTest) -> I64:
+        if kind is TableKind.BIRTH_YEAR:
+            return np.broadcast_to(self.by, self.sv.shape)
+        year = self.year.year
+        on: I64 = {
+            AgeTest.JAN1: np.array([(_date(year, 1, 1))], np.int64),
+            AgeTest.DEC31: np.array([(_date(year, 12, 31))], np.int64),
+            AgeTest.PERIOD_START: self.calendar.start,
+            AgeTest.PERIOD_END: self.calendar.end,
+        }[test][None, :]
+        return np.broadcast_to(_age(self.by, self.bm, self.bd, on), self.sv.shape)
+
+    def _from_table(self, table: tuple[TableRow, ...], kind: TableKind, test: AgeTest, side: int) -> I64:
+        key = self._age_key(kind, test)
+        value = np.zeros(key.shape, np.int64)
+        for row in table:
+            value[(key >= row.low) & (key <= row.high)] = row.premium if side == 0 else row.total
+        return value
+
+    def _period_value(self, threshold: Threshold, amount: Operand) -> I64:
+        """Section 5: the amount per time unit, to the year, to the period (rounded)."""
+        year, unit = self.year, self.fund.recalc_unit
+        factors: list[Operand] = [amount]
+        denominators: list[Operand] = []
+        hour_unit = threshold.unit is TimeUnit.HOUR
+        if unit is RecalcUnit.HOURS and hour_unit:
+            # A * 52 * norm per year, times h / (52 * norm): the norm cancels.
+            factors.append(self.hours)
+            denominators.append(HOURS_SCALE)
+        else:
+            if hour_unit:
+                factors += [52, self.norm]
+                denominators.append(NORM_SCALE)
+            else:
+                factors.append(
+                    {TimeUnit.YEAR: 1, TimeUnit.PERIOD: year.n, TimeUnit.SV_DAY: year.sv_year}.get(
+                        threshold.unit, year.cal_year
+                    )
+                )
+            if unit is RecalcUnit.PERIOD:
+                denominators.append(year.n)
+            elif unit is RecalcUnit.SV_DAYS:
+                factors.append(self.sv)
+                denominators.append(year.sv_year)
+            elif unit is RecalcUnit.CALENDAR_DAYS:
+                factors.append(self.cal)
+                denominators.append(year.cal_year)
+            elif unit is RecalcUnit.PENSION_DAYS:
+                factors.append(self.pension)
+                denominators.append(year.sv_year)
+            else:
+                factors += [self.hours, NORM_SCALE]
+                denominators += [HOURS_SCALE, 52, np.where(self.norm == 0, 1, self.norm)]
+        if threshold.part_time and unit in _PT_UNITS:
+            factors.append(self.ptf)
+            denominators.append(FACTOR_SCALE)
+        value = muldiv(factors, denominators)
+        return np.where(self.part, np.broadcast_to(value, self.sv.shape), 0)
+
+    def _percentage(self, s: int, side: Side) -> I64:
+        fund = self.fund
+        if fund.percentage_kind is TableKind.FIXED:
+            percentage = np.full(self.sv.shape, side.percentage, np.int64)
+        else:
+            percentage = self._from_table(fund.percentage_table, fund.percentage_kind, fund.percentage_age_test, s)
+        deviation = self.pop.has_deviation[self.links][:, None]
+        return np.where(deviation, self.pop.deviation[self.links, s][:, None], percentage)
+
+    # section 7
+    def _side(self, s: int, name: str, side: Side, raw: I64) -> I64:
+        fund = self.fund
+        if fund.franchise_kind is TableKind.FIXED:
+            franchise_amount: Operand = side.franchise.amount
+            franchise_used: Bools | bool = side.franchise.amount != 0
+        else:
+            table_amount = self._from_table(fund.franchise_table, fund.franchise_kind, fund.franchise_age_test, s)
+            franchise_amount, franchise_used = table_amount, table_amount != 0
+        maximum = self._period_value(side.max_base, side.max_base.amount) if side.max_base.amount else 0
+        franchise = self._period_value(side.franchise, franchise_amount) if np.any(franchise_used) else 0
+        minimum = self._period_value(side.min_base, side.min_base.amount) if side.min_base.amount else 0
+        percentage = self._percentage(s, side)
+        block = np.zeros((6, *self.sv.shape), np.int64)
+        block[MAX], block[FRANCHISE], block[MIN] = maximum, franchise, minimum
+        block[PERCENTAGE] = np.where(self.part, percentage, 0)
+        max_used, min_used = side.max_base.amount != 0, side.min_base.amount != 0
+        if not fund.cumulative:
+            b3 = _apply(raw, raw, block[MAX], block[FRANCHISE], block[MIN], max_used, franchise_used, min_used)
+            block[BASE] = np.where(self.part, b3, 0)
+            block[AMOUNT] = np.where(self.part, muldiv([b3, percentage], [100 * PERCENT_SCALE]), 0)
+            return block
+        # Cumulatief: year-to-date base and thresholds, less what earlier periods already took.
+        ytd = [np.cumsum(a, axis=1) for a in (raw, block[MAX], block[FRANCHISE], block[MIN])]
+        b3 = _apply(ytd[0], ytd[0], ytd[1], ytd[2], ytd[3], max_used, franchise_used, min_used)
+        amount = muldiv([b3, percentage], [100 * PERCENT_SCALE])
+        block[BASE] = np.where(self.part, b3 - self._previous(b3), 0)
+        block[AMOUNT] = np.where(self.part, amount - self._previous(amount), 0)
+        return block
+
+    def _previous(self, values: I64) -> I64:
+        """Per period, the value at the latest earlier participating period (0 if none)."""
+        periods = np.arange(values.shape[1])
+        last = np.maximum.accumulate(np.where(self.part, periods, -1), axis=1)
+        earlier = np.concatenate([np.full((values.shape[0], 1), -1), last[:, :-1]], axis=1)
+        taken = np.take_along_axis(values, np.maximum(earlier, 0), axis=1)
+        result: I64 = np.where(earlier >= 0, taken, 0)
+        return result
+
+
+def _apply(
+    base: I64,
+    test: I64,
+    maximum: I64,
+    franchise: I64,
+    minimum: I64,
+    max_used: bool,
+    franchise_used: Bools | bool,
+    min_used: bool,
+) -> I64:
+    """Section 7 steps 1-3 on arrays: max before franchise, franchise, min after franchise."""
+    b1 = np.minimum(base, maximum) if max_used else base
+    b2 = np.where(franchise_used, np.maximum(b1 - franchise, 0), b1)
+    if not min_used:
+        return b2
+    result: I64 = np.where(test > 0, np.maximum(b2, minimum), b2)
+    return result
+
+
+def _date(year: int, month: int, day: int) -> int:
+    return (date(year, month, day) - EPOCH).days
+
+
+def _component(pop: Population, number: int) -> Component:
+    return pop.components.get(number) or Component(number)

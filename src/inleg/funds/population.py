@@ -1,0 +1,145 @@
+"""A payroll population as columns: the batch engine's input.
+
+Fund settings stay ``Fund`` objects (a wage model has at most 35); everything per employment, per
+employment-fund link and per period is a numpy array, so a month of a payroll bureau fits in a few
+arrays. Dates are days since 1970-01-01 (int64), money integer cents, factors ten-thousandths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+
+from inleg.funds.calendar import Frequency
+from inleg.funds.model import JAAR_GRSL, TOTALS, Case, Component, Fund
+
+I64 = NDArray[np.int64]
+Bools = NDArray[np.bool_]
+
+EPOCH = date(1970, 1, 1)
+NO_START = -(10**6)  # far before any payroll year
+NO_END = (date.max - EPOCH).days
+
+
+def day_number(day: date | None, default: int) -> int:
+    return default if day is None else (day - EPOCH).days
+
+
+@dataclass(frozen=True, slots=True)
+class Population:
+    year: int
+    frequency: Frequency
+    components: dict[int, Component]
+    funds: dict[int, Fund]
+    columns: tuple[int, ...]  # the component number of each amount column
+    # per employment (E)
+    ids: tuple[str, ...]
+    birth: I64
+    hire: I64
+    end: I64
+    part_time_factor: I64
+    norm_hours: I64
+    fixed: I64  # (E, C) vaste gegevens, cents
+    # per employment and period (E, N)
+    amounts: I64  # (E, N, C) calculated component amounts, cents
+    hours: I64
+    overtime: I64
+    unpaid: I64
+    # per employment-fund link (L), in result order
+    link_employment: I64
+    link_fund: I64
+    link_start: I64
+    link_end: I64
+    has_deviation: Bools
+    deviation: I64  # (L, 2): premium and total percentage
+    has_fixed: Bools
+    fixed_contribution: I64  # (L, 2): premium and total, cents
+
+    @property
+    def n_links(self) -> int:
+        return int(self.link_fund.shape[0])
+
+    def column(self, component: int) -> int | None:
+        try:
+            return self.columns.index(component)
+        except ValueError:
+            return None
+
+
+def from_case(case: Case) -> Population:
+    """Turn a validated case into columns (a Python loop: meant for cases, not for a million rows)."""
+    n = 12 if case.frequency is Frequency.MONTH else 13
+    numbers: set[int] = set(JAAR_GRSL)
+    for fund in case.funds.values():
+        numbers.update(entry.component for entry in fund.base if entry.component not in TOTALS)
+    for employment in case.employments:
+        numbers.update(employment.fixed)
+        for period in employment.periods.values():
+            numbers.update(period.components)
+    columns = tuple(sorted(numbers))
+    index = {number: i for i, number in enumerate(columns)}
+    e_count = len(case.employments)
+    fixed = np.zeros((e_count, len(columns)), np.int64)
+    amounts = np.zeros((e_count, n, len(columns)), np.int64)
+    hours = np.zeros((e_count, n), np.int64)
+    overtime = np.zeros((e_count, n), np.int64)
+    unpaid = np.zeros((e_count, n), np.int64)
+    links: list[tuple[int, int, int, int, bool, int, int, bool, int, int]] = []
+    for e, employment in enumerate(case.employments):
+        for number, amount in employment.fixed.items():
+            fixed[e, index[number]] = amount
+        for period in employment.periods.values():
+            k = period.period - 1
+            for number, amount in period.components.items():
+                amounts[e, k, index[number]] = amount
+            hours[e, k], overtime[e, k], unpaid[e, k] = period.hours, period.overtime_hours, period.unpaid_days
+        for link in employment.funds:
+            dev, fix = link.deviation, link.fixed_contribution
+            links.append(
+                (
+                    e,
+                    link.number,
+                    day_number(link.start_date, NO_START),
+                    day_number(link.end_date, NO_END),
+                    dev is not None,
+                    dev.premium if dev else 0,
+                    dev.total if dev else 0,
+                    fix is not None,
+                    fix.premium if fix else 0,
+                    fix.total if fix else 0,
+                )
+            )
+    cols = list(zip(*links, strict=True)) if links else [()] * 10
+
+    def ints(values: tuple[int, ...] | list[int]) -> I64:
+        return np.array(values, dtype=np.int64)
+
+    return Population(
+        year=case.year,
+        frequency=case.frequency,
+        components=case.components,
+        funds=case.funds,
+        columns=columns,
+        ids=tuple(e.id for e in case.employments),
+        birth=ints([day_number(e.birth_date, 0) for e in case.employments]),
+        hire=ints([day_number(e.hire_date, 0) for e in case.employments]),
+        end=ints([day_number(e.end_date, NO_END) for e in case.employments]),
+        part_time_factor=ints([e.part_time_factor for e in case.employments]),
+        norm_hours=ints([e.norm_hours_per_week for e in case.employments]),
+        fixed=fixed,
+        amounts=amounts,
+        hours=hours,
+        overtime=overtime,
+        unpaid=unpaid,
+        link_employment=ints(cols[0]),
+        link_fund=ints(cols[1]),
+        link_start=ints(cols[2]),
+        link_end=ints(cols[3]),
+        has_deviation=np.array(cols[4], dtype=np.bool_),
+        deviation=np.stack([ints(cols[5]), ints(cols[6])], axis=1).reshape(-1, 2),
+        has_fixed=np.array(cols[7], dtype=np.bool_),
+        fixed_contribution=np.stack([ints(cols[8]), ints(cols[9])], axis=1).reshape(-1, 2),
+    )

@@ -169,7 +169,7 @@ def _days(year: I64, month: I64, day: I64) -> I64:
     """Day numbers of (year, month, day), the day clipped to the month's length."""
     months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
     first = months.astype("datetime64[D]").astype(np.int64)
-    length = (months + 1).astype("datetime64[D]").astype(np.int64) - first
+    length = (months + np.timedelta64(1, "M")).astype("datetime64[D]").astype(np.int64) - first
     result: I64 = first + np.minimum(day, length) - 1
     return result
 

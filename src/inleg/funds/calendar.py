@@ -70,14 +70,14 @@ def age_on(born: date, day: date) -> int:
 
 @dataclass(frozen=True, slots=True)
 class PayrollYear:
+    """A payroll year; ``payroll_year`` builds it (and keeps one per year and frequency)."""
+
     year: int
     frequency: Frequency
     periods: tuple[Period, ...]
-
-    @property
-    def n(self) -> int:
-        """N: 12 for month payroll, 13 for four-week payroll."""
-        return len(self.periods)
+    n: int  # N: 12 for month payroll, 13 for four-week payroll
+    sv_year: int  # SV_YEAR: the SV-days of all periods of the payroll year
+    cal_year: int  # CAL_YEAR: the calendar days of all periods of the payroll year
 
     @property
     def first_day(self) -> date:
@@ -86,16 +86,6 @@ class PayrollYear:
     @property
     def last_day(self) -> date:
         return self.periods[-1].end
-
-    @property
-    def sv_year(self) -> int:
-        """SV_YEAR: the SV-days of all periods of the payroll year."""
-        return sum(p.sv_days for p in self.periods)
-
-    @property
-    def cal_year(self) -> int:
-        """CAL_YEAR: the calendar days of all periods of the payroll year."""
-        return sum(p.calendar_days for p in self.periods)
 
 
 @cache
@@ -114,7 +104,14 @@ def payroll_year(year: int, frequency: Frequency) -> PayrollYear:
             )
             for k in range(1, 14)
         )
-    return PayrollYear(year, frequency, periods)
+    return PayrollYear(
+        year,
+        frequency,
+        periods,
+        n=len(periods),
+        sv_year=sum(p.sv_days for p in periods),
+        cal_year=sum(p.calendar_days for p in periods),
+    )
 
 
 def overlap(start: date, end: date, other_start: date, other_end: date) -> tuple[date, date] | None:

@@ -1,4 +1,4 @@
-"""The exact fund engine: one employment, one fund, one period at a time, in ``Fraction``.
+"""The exact fund engine: one employment, one fund, one period at a time, in Python integers.
 
 This is the oracle. It follows ``docs/funds.md`` step by step and favours being obviously right over
 being fast; ``inleg.funds.batch`` must agree with it to the cent.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
 
 from inleg.funds.calendar import PayrollYear, Period, age_on, overlap, payroll_year, sv_days_between
 from inleg.funds.model import (
@@ -29,7 +28,7 @@ from inleg.funds.model import (
     Threshold,
     TimeUnit,
 )
-from inleg.funds.numbers import FACTOR_SCALE, HOURS_SCALE, NORM_SCALE, PERCENT_SCALE, ceil_div, round_half_up
+from inleg.funds.numbers import FACTOR_SCALE, HOURS_SCALE, NORM_SCALE, PERCENT_SCALE, ceil_div, div_half_up
 from inleg.funds.participation import fund_span
 from inleg.funds.results import ResultRow, SideResult
 
@@ -201,10 +200,10 @@ def _component_amount(
 def _annual_to_period(year: PayrollYear, fund: Fund, days: Days, annual: int) -> int:
     """JAAR GRSL: the actual annual base, its share of the year, without part-time scaling."""
     if fund.recalc_unit is RecalcUnit.PERIOD:
-        return round_half_up(Fraction(annual, year.n))
+        return div_half_up(annual, year.n)
     if fund.recalc_unit is RecalcUnit.CALENDAR_DAYS:
-        return round_half_up(Fraction(annual * days.cal, year.cal_year))
-    return round_half_up(Fraction(annual * days.sv, year.sv_year))
+        return div_half_up(annual * days.cal, year.cal_year)
+    return div_half_up(annual * days.sv, year.sv_year)
 
 
 # --- sections 5 to 7: thresholds, percentages, amounts ---------------------------------------------
@@ -229,29 +228,33 @@ def _lookup(table: tuple[TableRow, ...], key: int) -> TableRow | None:
 def threshold_to_period(
     year: PayrollYear, fund: Fund, employment: Employment, threshold: Threshold, amount: int, days: Days
 ) -> int:
-    """Section 5: an amount per time unit to a yearly amount, then to the period; rounded to cents."""
-    week_hours = Fraction(52 * employment.norm_hours_per_week, NORM_SCALE)
-    yearly: Fraction = {
-        TimeUnit.YEAR: lambda: Fraction(amount),
-        TimeUnit.PERIOD: lambda: Fraction(amount * year.n),
-        TimeUnit.SV_DAY: lambda: Fraction(amount * year.sv_year),
-        TimeUnit.CALENDAR_DAY: lambda: Fraction(amount * year.cal_year),
-        TimeUnit.HOUR: lambda: amount * week_hours,
-    }[threshold.unit]()
+    """Section 5: an amount per time unit to a yearly amount, then to the period; rounded to cents.
+
+    Each step is a fraction (numerator, denominator) of Python integers, so nothing is rounded but
+    the period value itself.
+    """
+    week_hours = 52 * employment.norm_hours_per_week  # in ten-thousandths of an hour
+    to_year = {
+        TimeUnit.YEAR: (1, 1),
+        TimeUnit.PERIOD: (year.n, 1),
+        TimeUnit.SV_DAY: (year.sv_year, 1),
+        TimeUnit.CALENDAR_DAY: (year.cal_year, 1),
+        TimeUnit.HOUR: (week_hours, NORM_SCALE),
+    }[threshold.unit]
     unit = fund.recalc_unit
-    if unit is RecalcUnit.PERIOD:
-        value = yearly / year.n
-    elif unit is RecalcUnit.SV_DAYS:
-        value = yearly * days.sv / year.sv_year
-    elif unit is RecalcUnit.CALENDAR_DAYS:
-        value = yearly * days.cal / year.cal_year
-    elif unit is RecalcUnit.PENSION_DAYS:
-        value = yearly * days.pension / year.sv_year
-    else:
-        value = yearly * Fraction(days.hours, HOURS_SCALE) / week_hours
+    to_period = {
+        RecalcUnit.PERIOD: (1, year.n),
+        RecalcUnit.SV_DAYS: (days.sv, year.sv_year),
+        RecalcUnit.CALENDAR_DAYS: (days.cal, year.cal_year),
+        RecalcUnit.PENSION_DAYS: (days.pension, year.sv_year),
+        RecalcUnit.HOURS: (days.hours * NORM_SCALE, HOURS_SCALE * week_hours),
+    }[unit]
+    numerator = amount * to_year[0] * to_period[0]
+    denominator = to_year[1] * to_period[1]
     if threshold.part_time and unit in _PT_UNITS:
-        value *= Fraction(employment.part_time_factor, FACTOR_SCALE)
-    return round_half_up(value)
+        numerator *= employment.part_time_factor
+        denominator *= FACTOR_SCALE
+    return div_half_up(numerator, denominator)
 
 
 def _thresholds(state: _FundYear, name: str, side: Side, period: Period, days: Days) -> _Thresholds:
@@ -297,7 +300,7 @@ def apply_thresholds(base: int, t: _Thresholds) -> int:
 
 def percentage_of(base: int, percentage: int) -> int:
     """Section 7 step 4: the amount, rounded to cents."""
-    return round_half_up(Fraction(base * percentage, 100 * PERCENT_SCALE))
+    return div_half_up(base * percentage, 100 * PERCENT_SCALE)
 
 
 def _side(state: _FundYear, name: str, side: Side, period: Period, days: Days, raw_base: int) -> SideResult:

@@ -21,6 +21,8 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/inleg funds calc $(DEMO_CASE) --format table
+	$(VENV)/bin/inleg sandbox seed --employers 3 --employees 60
+	$(VENV)/bin/inleg sandbox serve --port 8001
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
@@ -38,6 +40,8 @@ system-deps:
 # Each Django project is its own pytest session: Django's settings are global to a process.
 unit: $(STAMP) system-deps
 	$(VENV)/bin/pytest tests/funds
+	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(VENV)/bin/pytest tests/sandbox
+	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(PY) -m inleg.sandbox.pgtemp $(VENV)/bin/pytest tests/sandbox -p no:cacheprovider
 
 test: lint typecheck imports unit
 

@@ -65,7 +65,15 @@ def build_parser() -> argparse.ArgumentParser:
     calc.set_defaults(handler=funds_calc)
     listing = funds.add_parser("presets", help="list the fund presets a case may name")
     listing.set_defaults(handler=funds_presets)
+    _add_sandbox(commands)
     return parser
+
+
+def _add_sandbox(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``inleg sandbox ...``: its module loads Django only when a sandbox command runs."""
+    from inleg.sandbox.commands import add_parser
+
+    add_parser(commands)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,16 @@
+"""A typed client for the Loket.nl REST API v2 and its OAuth, with no Django inside.
+
+    from inleg.loket import LoketClient, LoketOAuth
+
+    oauth = LoketOAuth(client_id, client_secret, oauth_url="https://oauth.loket.nl", redirect_uri=...)
+    url = oauth.authorization_url(state, code_verifier)           # send the browser there
+    tokens = oauth.exchange_code(code, code_verifier)             # TokenSet (access, refresh, expires_at)
+    tokens = oauth.refresh(tokens.refresh_token)                  # rotates: the old refresh token is dead
+
+    client = LoketClient(api_url="https://api.loket.nl/v2", token=lambda: tokens.access_token)
+    employers = client.employers()
+    activities = client.authorizations(employers[0].id)           # set of operationIds
+    for employment in client.employments(employers[0].id): ...
+
+Both take ``transport=`` (an ``httpx.BaseTransport``), so tests run the real sandbox in-process.
+"""

@@ -1,0 +1,485 @@
+"""The sandbox's data: what Loket.nl holds for a provider, its employers, users and payroll."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from inleg.sandbox.core.rights import Right
+
+MAX_FUNDS = 35
+
+
+class Counter(models.Model):
+    """Monotonic int64 counters (Loket's lastModifiedVersionNumber, ETags)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+
+def next_versions(count: int = 1) -> int:
+    """Reserve ``count`` version numbers; returns the first. Runs inside the caller's transaction."""
+    with transaction.atomic():
+        Counter.objects.get_or_create(name="version")
+        Counter.objects.filter(name="version").update(value=F("value") + count)
+        last = Counter.objects.get(name="version").value
+    return last - count + 1
+
+
+class Versioned(models.Model):
+    version = models.BigIntegerField(default=0, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.version = next_versions()
+        super().save(*args, **kwargs)
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+
+class Provider(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("naam"), max_length=70)
+
+    class Meta:
+        verbose_name = _("administratiekantoor")
+        verbose_name_plural = _("administratiekantoren")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Employer(Versioned):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="employers")
+    employer_number = models.PositiveIntegerField(_("werkgeversnummer"), unique=True)
+    company_name = models.CharField(_("bedrijfsnaam"), max_length=70)
+    chamber_of_commerce_number = models.CharField(_("KvK-nummer"), max_length=35, blank=True)
+    street = models.CharField(_("straat"), max_length=24, default="Dorpsstraat")
+    house_number = models.PositiveIntegerField(_("huisnummer"), default=1)
+    postal_code = models.CharField(_("postcode"), max_length=9, default="1000 AA")
+    city = models.CharField(_("plaats"), max_length=24, default="Amsterdam")
+    iban = models.CharField(
+        _("IBAN werkgever"), max_length=34, help_text=_("rekening waarvan het excasso betaald wordt")
+    )
+    bic = models.CharField(_("BIC werkgever"), max_length=11, blank=True)
+    pension_provider_name = models.CharField(_("naam pensioenuitvoerder"), max_length=70, default="Pensify")
+    pension_provider_iban = models.CharField(_("IBAN pensioenuitvoerder"), max_length=34, blank=True)
+
+    class Meta:
+        verbose_name = _("werkgever")
+        verbose_name_plural = _("werkgevers")
+        ordering = ("employer_number",)
+
+    def __str__(self) -> str:
+        return f"{self.employer_number} {self.company_name}"
+
+
+class LoketUser(AbstractUser):
+    class Kind(models.TextChoices):
+        NORMAL = "normal", _("normale gebruiker")
+        WEBSERVICE = "webservice", _("webservicegebruiker")
+
+    class Level(models.TextChoices):
+        EMPLOYER = "employer", _("werkgeverniveau")
+        PROVIDER = "provider", _("AK-niveau (alle werkgevers van het administratiekantoor)")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("soort gebruiker"), max_length=12, choices=Kind.choices, default=Kind.NORMAL)
+    level = models.CharField(_("niveau"), max_length=10, choices=Level.choices, default=Level.EMPLOYER)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
+    initials = models.CharField(_("voorletters"), max_length=6, blank=True)
+    prefix = models.CharField(_("tussenvoegsel"), max_length=10, blank=True)
+    role = models.CharField(_("rol"), max_length=50, default="Salarisadministrateur")
+    provider_rights = models.JSONField(
+        _("rechten op AK-niveau"), default=list, blank=True, help_text=_("gelden voor alle werkgevers van het kantoor")
+    )
+
+    class Meta:
+        verbose_name = _("Loket-gebruiker")
+        verbose_name_plural = _("Loket-gebruikers")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.level == self.Level.PROVIDER and self.provider_id is None:
+            raise ValidationError({"provider": _("Een gebruiker op AK-niveau hoort bij een administratiekantoor.")})
+        unknown = [r for r in self.provider_rights if r not in Right.values]
+        if unknown:
+            raise ValidationError({"provider_rights": _("Onbekend recht: %(r)s") % {"r": ", ".join(unknown)}})
+
+    def employers(self) -> models.QuerySet[Employer]:
+        """The employers this user reaches."""
+        if not self.is_active:
+            return Employer.objects.none()
+        if self.level == self.Level.PROVIDER:
+            return Employer.objects.filter(provider_id=self.provider_id)
+        return Employer.objects.filter(user_links__user=self)
+
+    def rights_for(self, employer: Employer) -> set[str]:
+        """The rights this user holds for an employer (empty when it cannot reach it)."""
+        if not self.is_active or self.kind == self.Kind.WEBSERVICE:
+            return set()
+        if self.level == self.Level.PROVIDER:
+            return set(self.provider_rights) if employer.provider_id == self.provider_id else set()
+        link = EmployerLink.objects.filter(user=self, employer=employer).first()
+        return set(link.rights) if link else set()
+
+
+class EmployerLink(models.Model):
+    """An employer-level user linked to an employer, with the rights held there."""
+
+    user = models.ForeignKey(LoketUser, on_delete=models.CASCADE, related_name="employer_links")
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="user_links")
+    rights = models.JSONField(_("rechten"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("toegang tot werkgever")
+        verbose_name_plural = _("toegang tot werkgevers")
+        constraints = [models.UniqueConstraint(fields=["user", "employer"], name="unique_employer_link")]  # noqa: RUF012
+
+    def clean(self) -> None:
+        unknown = [r for r in self.rights if r not in Right.values]
+        if unknown:
+            raise ValidationError({"rights": _("Onbekend recht: %(r)s") % {"r": ", ".join(unknown)}})
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.employer}"
+
+
+class ClientProfile(models.Model):
+    """What Loket registers for a client (koppeling): what it does and the activities it may call."""
+
+    application = models.OneToOneField("oauth2_provider.Application", on_delete=models.CASCADE, related_name="profile")
+    description = models.TextField(_("omschrijving"), blank=True)
+    allowed_activities = models.JSONField(_("toegestane activiteiten"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("koppeling")
+        verbose_name_plural = _("koppelingen")
+
+    def __str__(self) -> str:
+        return str(self.application)
+
+
+class PayrollAdministration(Versioned):
+    class PeriodType(models.TextChoices):
+        MONTH = "month", _("maand")
+        FOUR_WEEKS = "four_weeks", _("4 weken")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="administrations")
+    name = models.CharField(_("naam"), max_length=70)
+    description = models.CharField(_("omschrijving"), max_length=50, blank=True)
+    client_number = models.PositiveIntegerField(_("klantnummer"))
+    wage_model = models.CharField(_("loonmodel"), max_length=50, default="Loonmodel maand")
+    period_type = models.CharField(_("verloningsperiode"), max_length=10, choices=PeriodType.choices)
+    start_date = models.DateField(_("startdatum"), default=date(2020, 1, 1))
+    payroll_taxes_number = models.CharField(_("loonheffingennummer"), max_length=12, blank=True)
+
+    class Meta:
+        verbose_name = _("salarisverwerkende administratie")
+        verbose_name_plural = _("salarisverwerkende administraties")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.employer.company_name})"
+
+
+# Categories of payroll components (key, value); the B&D ones are those of the official description.
+CATEGORIES: dict[int, str] = {
+    1: "Uren",
+    2: "Loon",
+    7: "Bruto vergoeding volgens tabel",
+    9: "Netto vergoeding",
+    11: "Fiscale bijtelling",
+    12: "Bruto inhouding",
+    13: "Netto inhouding",
+    17: "Afdrachtvermindering",
+    30: "Bedrag per eenheid",
+    40: "Fondsen",
+    50: "Totalen",
+}
+BENEFIT_CATEGORIES = frozenset({7, 9, 11, 12, 13, 17, 30})
+DEDUCTION_OR_PAYMENT: dict[int, str] = {1: "Inhouding", 2: "Betaling"}
+# Result columns (where a component lands on the payslip).
+COLUMNS: dict[int, str] = {1: "Bruto loon", 2: "Netto", 3: "Werkgeverslasten", 4: "Totalen", 5: "Excasso"}
+# Free components (vrije componenten) a user may take per category, as in Loket Classic.
+FREE_COMPONENT_KEYS: dict[int, range] = {
+    7: range(751, 771),
+    9: range(901, 911),
+    12: range(821, 831),
+    13: range(831, 851),
+}
+
+
+class PayrollComponent(models.Model):
+    administration = models.ForeignKey(PayrollAdministration, on_delete=models.CASCADE, related_name="components")
+    key = models.PositiveIntegerField(_("nummer"))
+    description = models.CharField(_("naam"), max_length=14)
+    category = models.PositiveIntegerField(_("categorie"), choices=sorted(CATEGORIES.items()))
+    deduction_or_payment = models.PositiveIntegerField(
+        _("inhouding of betaling"), choices=sorted(DEDUCTION_OR_PAYMENT.items()), null=True, blank=True
+    )
+    can_be_supplemented = models.BooleanField(_("aanvulbaar"), default=False)
+    is_free = models.BooleanField(_("vrij component"), default=False, editable=False)
+    paid_gross = models.BooleanField(_("bruto betalen"), default=False)
+    withheld_net = models.BooleanField(_("netto inhouden"), default=False)
+    to_excasso = models.BooleanField(
+        _("via excasso naar pensioenuitvoerder"),
+        default=False,
+        help_text=_("netto ingehouden bedrag wordt overgemaakt"),
+    )
+    sign = models.SmallIntegerField(_("teken in grondslag"), default=1, choices=[(1, "+"), (-1, "-")])
+    in_257 = models.SmallIntegerField(_("telt in 257 BRUTO"), default=0, choices=[(-1, "-1"), (0, "0"), (1, "+1")])
+    in_265 = models.SmallIntegerField(_("telt in 265 SV-loon"), default=0, choices=[(-1, "-1"), (0, "0"), (1, "+1")])
+
+    class Meta:
+        verbose_name = _("looncomponent")
+        verbose_name_plural = _("looncomponenten")
+        ordering = ("key",)
+        constraints = [models.UniqueConstraint(fields=["administration", "key"], name="unique_component_key")]  # noqa: RUF012
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.description}"
+
+
+class Fund(models.Model):
+    """A fund on the wage model (loonmodelniveau), with every setting of funds.md as case JSON."""
+
+    administration = models.ForeignKey(PayrollAdministration, on_delete=models.CASCADE, related_name="funds")
+    number = models.PositiveSmallIntegerField(
+        _("fondsnummer"), validators=[MinValueValidator(1), MaxValueValidator(MAX_FUNDS)]
+    )
+    name = models.CharField(_("naam"), max_length=60)
+    settings = models.JSONField(_("instellingen"), help_text=_("alle instellingen van het fonds (funds.md)"))
+
+    class Meta:
+        verbose_name = _("fonds")
+        verbose_name_plural = _("fondsen")
+        ordering = ("number",)
+        constraints = [models.UniqueConstraint(fields=["administration", "number"], name="unique_fund_number")]  # noqa: RUF012
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    def case_fund(self) -> dict[str, Any]:
+        return {**self.settings, "number": self.number, "name": self.name}
+
+    def clean(self) -> None:
+        from inleg.sandbox.payroll.validation import check_fund
+
+        if self.administration_id is not None:
+            others = Fund.objects.filter(administration_id=self.administration_id).exclude(pk=self.pk).count()
+            if others >= MAX_FUNDS:
+                raise ValidationError(
+                    _("Een loonmodel heeft ten hoogste %(max)d fondsen; fonds %(n)s zou het %(c)de zijn.")
+                    % {"max": MAX_FUNDS, "n": self.number, "c": others + 1}
+                )
+        if self.number is not None and isinstance(self.settings, dict):
+            check_fund(self.case_fund())
+
+
+class Employee(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="employees")
+    employee_number = models.PositiveIntegerField(_("personeelsnummer"))
+    first_name = models.CharField(_("voornaam"), max_length=28, blank=True)
+    initials = models.CharField(_("voorletters"), max_length=6)
+    prefix = models.CharField(_("tussenvoegsel"), max_length=10, blank=True)
+    last_name = models.CharField(_("achternaam"), max_length=25)
+    date_of_birth = models.DateField(_("geboortedatum"))
+    gender = models.PositiveSmallIntegerField(_("geslacht"), choices=[(1, _("Man")), (2, _("Vrouw"))], default=1)
+    bsn = models.CharField(_("BSN"), max_length=9)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("werknemer")
+        verbose_name_plural = _("werknemers")
+        ordering = ("employee_number",)
+        constraints = [models.UniqueConstraint(fields=["employer", "employee_number"], name="unique_employee_number")]  # noqa: RUF012
+
+    def __str__(self) -> str:
+        return f"{self.employee_number} {self.formatted_name}"
+
+    @property
+    def formatted_name(self) -> str:
+        return " ".join(part for part in (self.initials, self.prefix, self.last_name) if part)
+
+
+class Employment(Versioned):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="employments")
+    administration = models.ForeignKey(PayrollAdministration, on_delete=models.PROTECT, related_name="employments")
+    payroll_id = models.PositiveIntegerField(_("loonnummer"))
+    start_date = models.DateField(_("datum in dienst"))
+    end_date = models.DateField(_("datum uit dienst"), null=True, blank=True)
+    part_time_factor = models.DecimalField(_("deeltijdfactor"), max_digits=6, decimal_places=4, default=Decimal("1"))
+    norm_hours_per_week = models.DecimalField(_("normuren per week"), max_digits=5, decimal_places=2, default=40)
+    salary = models.DecimalField(
+        _("salaris per periode"), max_digits=9, decimal_places=2, help_text=_("bruto, na deeltijd")
+    )
+
+    class Meta:
+        verbose_name = _("dienstverband")
+        verbose_name_plural = _("dienstverbanden")
+
+    def __str__(self) -> str:
+        return f"{self.employee} ({self.start_date:%d-%m-%Y})"
+
+    def clean(self) -> None:
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("De datum uit dienst ligt vóór de datum in dienst.")})
+
+
+class BenefitDeduction(Versioned):
+    """A fixed value of a payroll component on an employment (Toeslagen), a broken chain per component."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    employment = models.ForeignKey(Employment, on_delete=models.CASCADE, related_name="benefits")
+    component = models.ForeignKey(PayrollComponent, on_delete=models.PROTECT)
+    start_date = models.DateField(_("begindatum"))
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    value = models.DecimalField(_("waarde"), max_digits=7, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("vaste waarde")
+        verbose_name_plural = _("vaste waarden")
+        ordering = ("component__key", "start_date")
+
+
+class EmploymentFund(Versioned):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    employment = models.ForeignKey(Employment, on_delete=models.CASCADE, related_name="funds")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="employment_funds")
+    start_date = models.DateField(_("begindatum"))
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    deviation_premium = models.DecimalField(
+        _("afwijkend % premie"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    deviation_total = models.DecimalField(
+        _("afwijkend % afdracht"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    fixed_premium = models.DecimalField(_("vaste premie"), max_digits=10, decimal_places=2, null=True, blank=True)
+    fixed_total = models.DecimalField(_("vaste afdracht"), max_digits=10, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fonds bij dienstverband")
+        verbose_name_plural = _("fondsen bij dienstverband")
+        ordering = ("fund__number", "start_date")
+
+    def clean(self) -> None:
+        has_dev = self.deviation_premium is not None or self.deviation_total is not None
+        has_fixed = self.fixed_premium is not None or self.fixed_total is not None
+        if has_dev and has_fixed:
+            raise ValidationError(
+                _("Een fonds bij een dienstverband heeft een afwijking of een vaste bijdrage, niet beide.")
+            )
+        if (self.deviation_premium is None) != (self.deviation_total is None):
+            raise ValidationError(_("Een afwijking geeft beide percentages (premie en afdracht)."))
+        if (self.fixed_premium is None) != (self.fixed_total is None):
+            raise ValidationError(_("Een vaste bijdrage geeft beide bedragen (premie en afdracht)."))
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("De einddatum ligt vóór de begindatum.")})
+
+
+class PeriodInput(models.Model):
+    """Variable data of one employment in one payroll period (payroll period data)."""
+
+    employment = models.ForeignKey(Employment, on_delete=models.CASCADE, related_name="period_inputs")
+    year = models.PositiveSmallIntegerField()
+    period_number = models.PositiveSmallIntegerField()
+    hours = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0"))
+    overtime_hours = models.DecimalField(max_digits=7, decimal_places=2, default=Decimal("0"))
+    unpaid_days = models.PositiveSmallIntegerField(default=0)
+    components = models.JSONField(default=dict, blank=True, help_text=_('{"component": "bedrag"}'))
+
+    class Meta:
+        constraints = [  # noqa: RUF012
+            models.UniqueConstraint(fields=["employment", "year", "period_number"], name="unique_period_input")
+        ]
+
+
+class PayrollPeriod(models.Model):
+    administration = models.ForeignKey(PayrollAdministration, on_delete=models.CASCADE, related_name="periods")
+    year = models.PositiveSmallIntegerField()
+    period_number = models.PositiveSmallIntegerField()
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    class Meta:
+        verbose_name = _("verloningsperiode")
+        verbose_name_plural = _("verloningsperioden")
+        ordering = ("year", "period_number")
+        constraints = [  # noqa: RUF012
+            models.UniqueConstraint(fields=["administration", "year", "period_number"], name="unique_payroll_period")
+        ]
+
+    @property
+    def loket_id(self) -> int:
+        return self.year * 100 + self.period_number
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.period_number:02d}"
+
+
+class RunStatus(models.IntegerChoices):
+    READY = 0, "Staat klaar voor verloning"
+    DONE = 1, "Verloning gereed"
+    REMOVED = 5, "Verwijderd door gebruiker"
+    FAILED = 7, "Fout tijdens verloning"
+    APPROVED = 9, "Verloning goedgekeurd"
+
+
+class PayrollRun(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    administration = models.ForeignKey(PayrollAdministration, on_delete=models.CASCADE, related_name="runs")
+    period = models.ForeignKey(PayrollPeriod, on_delete=models.PROTECT, related_name="runs")
+    status = models.PositiveSmallIntegerField(choices=RunStatus.choices, default=RunStatus.READY)
+    sequence_number = models.PositiveIntegerField(default=1)
+    request_time = models.DateTimeField(auto_now_add=True)
+    processing_finished_time = models.DateTimeField(null=True, blank=True)
+    approval_time = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(LoketUser, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    approved_by = models.ForeignKey(LoketUser, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name = _("verloning")
+        verbose_name_plural = _("verloningen")
+        ordering = ("-request_time",)
+
+
+class PayrollResult(models.Model):
+    run = models.ForeignKey(PayrollRun, on_delete=models.CASCADE, related_name="results")
+    employment = models.ForeignKey(Employment, on_delete=models.CASCADE, related_name="results")
+    component_key = models.PositiveIntegerField()
+    description = models.CharField(max_length=14)
+    category = models.PositiveIntegerField()
+    column = models.PositiveSmallIntegerField()
+    costs_employer = models.BooleanField(default=False)
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["run", "employment"])]  # noqa: RUF012
+
+
+class SepaFile(models.Model):
+    run = models.OneToOneField(PayrollRun, on_delete=models.CASCADE, related_name="sepa_file")
+    message_id = models.CharField(max_length=35, unique=True)
+    xml = models.TextField()
+    payments = models.PositiveIntegerField()
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    created = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,351 @@
+"""The payroll run of one period: gross components, fund premiums (inleg.funds), net withholdings, excasso.
+
+Wage tax is not computed: the results carry no wage tax and no net wage, and the API says so.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from inleg.funds import FundError, calculate_case
+from inleg.sandbox.core.models import (
+    BenefitDeduction,
+    Employment,
+    EmploymentFund,
+    Fund,
+    LoketUser,
+    PayrollAdministration,
+    PayrollComponent,
+    PayrollPeriod,
+    PayrollResult,
+    PayrollRun,
+    PeriodInput,
+    RunStatus,
+)
+from inleg.sandbox.payroll.periods import ensure_periods
+
+CENT = Decimal("0.01")
+SALARY_KEY = 10
+GROSS_TOTAL_KEY = 257
+SV_TOTAL_KEY = 265
+EXCASSO_KEY = 990
+ENGINE_TOTALS = frozenset({257, 265, 543, 544, 545, 546, 547})
+NET_CATEGORIES = frozenset({9, 13})
+COL_GROSS, COL_NET, COL_EMPLOYER, COL_TOTALS, COL_EXCASSO = 1, 2, 3, 4, 5
+PARALLEL_FROM = 2000  # employments; below this the engine runs in this process
+
+
+class PayrollError(Exception):
+    """A run that cannot be made; the message says why."""
+
+
+@dataclass
+class Line:
+    key: int
+    description: str
+    category: int
+    column: int
+    value: Decimal
+    costs_employer: bool = False
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _overlaps(start: date, end: date | None, lo: date, hi: date) -> bool:
+    return start <= hi and (end is None or end >= lo)
+
+
+def _valid_on(records: list[Any], day: date) -> Any:
+    for record in records:
+        if record.start_date <= day and (record.end_date is None or record.end_date >= day):
+            return record
+    return None
+
+
+def _salary_in(employment: Employment, start: date, end: date) -> Decimal:
+    """The period's salary, pro rata by calendar days for an employment that starts or ends inside it."""
+    first = max(start, employment.start_date)
+    last = min(end, employment.end_date or end)
+    if last < first:
+        return Decimal("0.00")
+    days, total = (last - first).days + 1, (end - start).days + 1
+    return employment.salary if days == total else _money(employment.salary * days / total)
+
+
+def _fund_key(number: int, kind: str) -> int:
+    return (600 if kind == "premium" else 700) + number
+
+
+class Computation:
+    """Builds the fund case of a period from the sandbox's data and turns the engine's rows into results."""
+
+    def __init__(self, admin: PayrollAdministration, period: PayrollPeriod) -> None:
+        self.admin = admin
+        self.period = period
+        self.periods = ensure_periods(admin, period.year)[: period.period_number]
+        self.year_start = self.periods[0].start_date
+        self.components = {c.key: c for c in PayrollComponent.objects.filter(administration=admin)}
+        self.funds = {f.number: f for f in Fund.objects.filter(administration=admin)}
+        self.employments = list(
+            Employment.objects.select_related("employee")
+            .filter(administration=admin, start_date__lte=period.end_date)
+            .exclude(end_date__lt=period.start_date)
+            .order_by("employee__employee_number", "start_date")
+        )
+        ids = [e.pk for e in self.employments]
+        self.benefits: dict[Any, list[BenefitDeduction]] = {}
+        for b in BenefitDeduction.objects.filter(employment_id__in=ids, start_date__lte=period.end_date).exclude(
+            end_date__lt=self.year_start
+        ):
+            self.benefits.setdefault(b.employment_id, []).append(b)
+        self.employment_funds: dict[Any, list[EmploymentFund]] = {}
+        for f in EmploymentFund.objects.filter(employment_id__in=ids, start_date__lte=period.end_date).exclude(
+            end_date__lt=self.year_start
+        ):
+            self.employment_funds.setdefault(f.employment_id, []).append(f)
+        self.inputs: dict[tuple[Any, int], PeriodInput] = {
+            (p.employment_id, p.period_number): p
+            for p in PeriodInput.objects.filter(
+                employment_id__in=ids, year=period.year, period_number__lte=period.period_number
+            )
+        }
+
+    # -- the case --------------------------------------------------------------------------------------
+    def period_components(self, employment: Employment, start: date, end: date, number: int) -> dict[int, Decimal]:
+        amounts: dict[int, Decimal] = {}
+        salary = _salary_in(employment, start, end)
+        if salary:
+            amounts[SALARY_KEY] = salary
+        day = min(end, employment.end_date or end)
+        by_component: dict[int, list[BenefitDeduction]] = {}
+        for b in self.benefits.get(employment.pk, []):
+            by_component.setdefault(b.component_id, []).append(b)
+        for records in by_component.values():
+            record = _valid_on(records, day)
+            if record is not None:
+                key = self.components_by_id[record.component_id].key
+                amounts[key] = amounts.get(key, Decimal(0)) + record.value
+        data = self.inputs.get((employment.pk, number))
+        if data is not None:
+            for key, raw in data.components.items():
+                amounts[int(key)] = amounts.get(int(key), Decimal(0)) + Decimal(str(raw))
+        return amounts
+
+    @property
+    def components_by_id(self) -> dict[int, PayrollComponent]:
+        if not hasattr(self, "_by_id"):
+            self._by_id = {c.pk: c for c in self.components.values()}
+        return self._by_id
+
+    def case(self) -> dict[str, Any]:
+        components = {
+            str(c.key): {"name": c.description, "sign": c.sign, "in_257": c.in_257, "in_265": c.in_265}
+            for c in self.components.values()
+            if c.key not in ENGINE_TOTALS
+        }
+        employments = []
+        for employment in self.employments:
+            periods = []
+            for p in self.periods:
+                amounts = self.period_components(employment, p.start_date, p.end_date, p.period_number)
+                data = self.inputs.get((employment.pk, p.period_number))
+                periods.append(
+                    {
+                        "period": p.period_number,
+                        "components": {str(k): str(v) for k, v in amounts.items()},
+                        "hours": str(data.hours) if data else "0.00",
+                        "overtime_hours": str(data.overtime_hours) if data else "0.00",
+                        "unpaid_days": data.unpaid_days if data else 0,
+                    }
+                )
+            fixed = {str(k): str(v) for k, v in self.period_components(
+                employment, self.period.start_date, self.period.end_date, -1).items()}  # fmt: skip
+            employments.append(
+                {
+                    "id": str(employment.pk),
+                    "birth_date": employment.employee.date_of_birth.isoformat(),
+                    "hire_date": employment.start_date.isoformat(),
+                    "end_date": employment.end_date.isoformat() if employment.end_date else None,
+                    "part_time_factor": str(employment.part_time_factor),
+                    "norm_hours_per_week": str(employment.norm_hours_per_week),
+                    "fixed": fixed,
+                    "funds": self.case_funds(employment),
+                    "periods": periods,
+                }
+            )
+        numbers = sorted({f["number"] for e in employments for f in e["funds"]})
+        return {
+            "year": self.period.year,
+            "frequency": self.admin.period_type,
+            "components": components,
+            "funds": [self.funds[n].case_fund() for n in numbers],
+            "employments": employments,
+        }
+
+    def case_funds(self, employment: Employment) -> list[dict[str, Any]]:
+        chosen: dict[int, EmploymentFund] = {}
+        day = min(self.period.end_date, employment.end_date or self.period.end_date)
+        records = sorted(self.employment_funds.get(employment.pk, []), key=lambda r: r.start_date)
+        for record in records:
+            number = next(n for n, f in self.funds.items() if f.pk == record.fund_id)
+            current = chosen.get(number)
+            if current is None or _valid_on([record], day) is not None or current.start_date < record.start_date:
+                chosen[number] = record
+        result = []
+        for number in sorted(chosen):
+            r = chosen[number]
+            result.append(
+                {
+                    "number": number,
+                    "start_date": r.start_date.isoformat(),
+                    "end_date": r.end_date.isoformat() if r.end_date else None,
+                    "deviation": {"premium": str(r.deviation_premium), "total": str(r.deviation_total)}
+                    if r.deviation_premium is not None
+                    else None,
+                    "fixed_contribution": {"premium": str(r.fixed_premium), "total": str(r.fixed_total)}
+                    if r.fixed_premium is not None
+                    else None,
+                }
+            )
+        return result
+
+    # -- results ---------------------------------------------------------------------------------------
+    def lines(self, employment: Employment, fund_rows: list[dict[str, Any]]) -> list[Line]:
+        p = self.period
+        amounts = self.period_components(employment, p.start_date, p.end_date, p.period_number)
+        lines: list[Line] = []
+        total_257 = Decimal(0)
+        total_265 = Decimal(0)
+        excasso = Decimal(0)
+        for key in sorted(amounts):
+            value = amounts[key]
+            c = self.components.get(key)
+            if c is None:
+                lines.append(Line(key, f"Component {key}"[:14], 2, COL_GROSS, value))
+                continue
+            column = COL_NET if c.category in NET_CATEGORIES else COL_GROSS
+            lines.append(Line(key, c.description, c.category, column, value))
+            total_257 += c.in_257 * value
+            total_265 += c.in_265 * value
+            if c.withheld_net and column == COL_GROSS:
+                lines.append(Line(key, c.description, 13, COL_NET, value))
+            if c.to_excasso:
+                excasso += value
+        for row in fund_rows:
+            if not row["participates"]:
+                continue
+            number = row["fund"]
+            premium = Decimal(row["premium"]["amount"])
+            total = Decimal(row["total"]["amount"])
+            premium_component = self.components.get(_fund_key(number, "premium"))
+            lines.append(Line(_fund_key(number, "premium"), f"Prem. fonds {number}", 40, COL_GROSS, premium))
+            lines.append(Line(_fund_key(number, "total"), f"Afdr. fonds {number}", 40, COL_EMPLOYER, total, True))
+            if premium_component is not None:
+                total_257 += premium_component.in_257 * -premium
+                total_265 += premium_component.in_265 * premium
+            else:
+                total_265 -= premium
+        lines.append(Line(GROSS_TOTAL_KEY, "BRUTO", 50, COL_TOTALS, total_257))
+        lines.append(Line(SV_TOTAL_KEY, "V/H SOC.PLLOON", 50, COL_TOTALS, total_265))
+        if excasso:
+            lines.append(Line(EXCASSO_KEY, "Excasso pens.", 13, COL_EXCASSO, excasso))
+        return lines
+
+
+def _calculate_chunk(case: dict[str, Any]) -> dict[str, Any]:
+    return calculate_case(case)
+
+
+def calculate_parallel(case: dict[str, Any]) -> list[dict[str, Any]]:
+    employments = case["employments"]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(employments) < PARALLEL_FROM or workers < 2:
+        return list(calculate_case(case)["results"])
+    size = -(-len(employments) // workers)
+    chunks = [{**case, "employments": employments[i : i + size]} for i in range(0, len(employments), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        parts = list(pool.map(_calculate_chunk, chunks))
+    return [row for part in parts for row in part["results"]]
+
+
+def run_period(admin: PayrollAdministration, year: int, number: int, user: LoketUser | None = None) -> PayrollRun:
+    """Compute the period; an earlier unapproved run of it is replaced. An approved period is refused."""
+    periods = ensure_periods(admin, year)
+    if not 1 <= number <= len(periods):
+        raise PayrollError(f"period {number} does not exist in {year} ({len(periods)} periods)")
+    period = periods[number - 1]
+    if PayrollRun.objects.filter(period=period, status=RunStatus.APPROVED).exists():
+        raise PayrollError(f"period {year}-{number:02d} of {admin.name} is already approved; it cannot run again")
+    computation = Computation(admin, period)
+    case = computation.case()
+    try:
+        rows = calculate_parallel(case)
+        error = ""
+    except FundError as problem:
+        rows, error = [], str(problem)
+    by_employment: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["period"] == number:
+            by_employment.setdefault(row["employment"], []).append(row)
+    with transaction.atomic():
+        earlier = list(PayrollRun.objects.select_for_update().filter(period=period).exclude(status=RunStatus.REMOVED))
+        sequence = max((r.sequence_number for r in earlier), default=0) + 1
+        for old in earlier:
+            old.results.all().delete()
+            old.status = RunStatus.REMOVED
+            old.save(update_fields=["status"])
+        run = PayrollRun.objects.create(
+            administration=admin, period=period, sequence_number=sequence, requested_by=user, error=error
+        )
+        if error:
+            run.status = RunStatus.FAILED
+        else:
+            results = [
+                PayrollResult(
+                    run=run,
+                    employment=employment,
+                    component_key=line.key,
+                    description=line.description,
+                    category=line.category,
+                    column=line.column,
+                    costs_employer=line.costs_employer,
+                    value=line.value,
+                )
+                for employment in computation.employments
+                for line in computation.lines(employment, by_employment.get(str(employment.pk), []))
+            ]
+            PayrollResult.objects.bulk_create(results, batch_size=2000)
+            run.status = RunStatus.DONE
+        run.processing_finished_time = timezone.now()
+        run.save()
+    if error:
+        raise PayrollError(f"the fund engine refused the run: {error}")
+    return run
+
+
+def approve_run(run: PayrollRun, user: LoketUser | None = None) -> PayrollRun:
+    """Approve a finished run and write its excasso; approving twice changes nothing."""
+    from inleg.sandbox.payroll.sepa import write_excasso
+
+    with transaction.atomic():
+        run = PayrollRun.objects.select_for_update().select_related("period", "administration__employer").get(pk=run.pk)
+        if run.status == RunStatus.APPROVED:
+            return run
+        if run.status != RunStatus.DONE:
+            raise PayrollError(f"run {run.pk} has status {run.get_status_display()}; only a finished run is approved")
+        run.status = RunStatus.APPROVED
+        run.approval_time = timezone.now()
+        run.approved_by = user
+        run.save()
+        write_excasso(run)
+    return run

@@ -1,0 +1,122 @@
+"""A payroll period computed with inleg.funds, approved, read over the API, and its excasso file."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import xmlschema
+from lxml import etree
+
+from conftest import V2, Api, make_token
+from inleg.sandbox.core.models import (
+    BenefitDeduction,
+    Employer,
+    Employment,
+    EmploymentFund,
+    PayrollAdministration,
+    PayrollComponent,
+    SepaFile,
+)
+from inleg.sandbox.payroll.run import PayrollError, approve_run, run_period
+from inleg.sandbox.payroll.sepa import schema
+from inleg.sandbox.seed import NET_DEDUCTION_KEY, PENSIFY_KEY
+
+
+@pytest.fixture
+def known(employer: Employer) -> Employment:
+    """One employment with figures worked out by hand below; the others are removed from the run."""
+    admin = PayrollAdministration.objects.get(employer=employer)
+    employment = Employment.objects.filter(administration=admin).order_by("employee__employee_number").first()
+    Employment.objects.filter(administration=admin).exclude(pk=employment.pk).delete()
+    employment.start_date, employment.end_date = date(2020, 1, 1), None
+    employment.part_time_factor, employment.salary = Decimal("1.0000"), Decimal("4000.00")
+    employment.save()
+    employee = employment.employee
+    employee.date_of_birth = date(1980, 6, 15)
+    employee.save()
+    BenefitDeduction.objects.filter(employment=employment).delete()
+    components = {c.key: c for c in PayrollComponent.objects.filter(administration=admin)}
+    BenefitDeduction.objects.create(employment=employment, component=components[PENSIFY_KEY],
+                                    start_date=date(2024, 1, 1), value=Decimal("100.00"))  # fmt: skip
+    BenefitDeduction.objects.create(employment=employment, component=components[NET_DEDUCTION_KEY],
+                                    start_date=date(2024, 1, 1), value=Decimal("25.00"))  # fmt: skip
+    EmploymentFund.objects.filter(employment=employment).exclude(fund__number=1).delete()
+    EmploymentFund.objects.filter(employment=employment).update(start_date=date(2020, 1, 1))
+    return employment
+
+
+def test_run_computes_premiums_withholds_net_and_pays_excasso(known: Employment) -> None:
+    admin = known.administration
+    run = approve_run(run_period(admin, 2024, 3))
+    lines = {(r.component_key, r.column): r.value for r in run.results.filter(employment=known)}
+    # Fund 1 (seed): premium 7.5 % and total 22 % of (salary - franchise/12); Pensify Inleg is excluded from the base.
+    # franchise 17545.00 / 12 = 1462.08; base 4000.00 - 1462.08 = 2537.92
+    # premium 2537.92 * 7.5 % = 190.344 -> 190.34; total 2537.92 * 22 % = 558.3424 -> 558.34
+    assert lines[(10, 1)] == Decimal("4000.00")
+    assert lines[(601, 1)] == Decimal("190.34")
+    assert lines[(701, 3)] == Decimal("558.34")
+    assert lines[(PENSIFY_KEY, 1)] == Decimal("100.00")  # paid gross
+    assert lines[(PENSIFY_KEY, 2)] == Decimal("100.00")  # withheld again net
+    assert lines[(NET_DEDUCTION_KEY, 2)] == Decimal("25.00")
+    assert lines[(990, 5)] == Decimal("125.00")  # excasso: the gross contribution plus the employee's net amount
+    assert lines[(257, 4)] == Decimal("4100.00")  # BRUTO: salary + Pensify Inleg
+    assert lines[(265, 4)] == Decimal("3909.66")  # SV-wage: 4100.00 - premium 190.34
+    sepa = SepaFile.objects.get(run=run)
+    assert (sepa.payments, sepa.total) == (1, Decimal("125.00"))
+    xmlschema.XMLSchema(schema().url).validate(sepa.xml)
+    tree = etree.fromstring(sepa.xml.encode())
+    ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
+    assert tree.findtext(".//p:CdtTrfTxInf/p:Amt/p:InstdAmt", namespaces=ns) == "125.00"
+    assert tree.findtext(".//p:CdtrAcct/p:Id/p:IBAN", namespaces=ns) == known.employee.employer.pension_provider_iban
+    reference = tree.findtext(".//p:RmtInf/p:Ustrd", namespaces=ns)
+    employer_number = known.employee.employer.employer_number
+    assert (
+        reference
+        == f"Pensioeninleg werkgever {employer_number} werknemer {known.employee.employee_number} periode 2024-03"
+    )
+
+
+def test_an_invalid_file_is_refused_by_the_schema() -> None:
+    with pytest.raises(xmlschema.XMLSchemaValidationError):
+        schema().validate(
+            '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn/></Document>'
+        )
+
+
+def test_results_via_api_only_after_approval_and_no_second_run(known: Employment) -> None:
+    admin = known.administration
+    api = Api(make_token("koppeling"))
+    path = f"{V2}/payrolladministrations/{admin.pk}/payrollperiods/202403/payrollresults"
+    run = run_period(admin, 2024, 3)
+    assert api.get(path).json()["_embedded"] == []
+    rerun = run_period(admin, 2024, 3)  # an unapproved run is replaced, not doubled
+    assert rerun.sequence_number == run.sequence_number + 1
+    assert rerun.results.count() == run.results.model.objects.filter(run=rerun).count() > 0
+    approve_run(rerun)
+    approve_run(rerun)  # approving twice changes nothing
+    body = api.get(path, {"payrollComponents": f"{PENSIFY_KEY},990"}).json()
+    assert body["messages"][0]["type"] == "Warning"
+    assert "Wage tax" in body["messages"][0]["description"]
+    lines = body["_embedded"][0]["payrollPeriods"][0]["payslipTypes"][0]["payrollComponentResults"]
+    assert sorted((x["payrollComponent"]["key"], x["value"]) for x in lines) == [
+        (PENSIFY_KEY, 100),
+        (PENSIFY_KEY, 100),
+        (990, 125),
+    ]
+    year = api.get(f"{V2}/employees/employments/{known.pk}/payrollperiodresults/year/2024").json()["content"]
+    assert [p["payrollPeriod"]["periodNumber"] for p in year["payrollPeriods"]] == [3]
+    with pytest.raises(PayrollError, match="already approved"):
+        run_period(admin, 2024, 3)
+    runs = api.get(f"{V2}/payrolladministrations/{admin.pk}/payrollruns", {"filter": "payrollRunStatus.key eq 9"})
+    assert runs.json()["totalSize"] == 1
+
+
+def test_bad_fund_settings_fail_the_run_with_the_engines_message(known: Employment, seeded: Any) -> None:
+    fund = known.administration.funds.get(number=1)
+    fund.settings = {**fund.settings, "recalc_unit": "fortnight"}
+    fund.save()
+    with pytest.raises(PayrollError, match="fortnight"):
+        run_period(known.administration, 2024, 3)

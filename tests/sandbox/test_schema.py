@@ -1,0 +1,212 @@
+"""Every response of the sandbox's operations validates against its schema in the official description.
+
+The description's quirks (shared/loket/README.md) are decided here, knowingly:
+- GUID patterns allow upper-case hex only while Loket sends lower case: patterns are matched case-insensitively.
+- ``format: date`` is checked strictly as YYYY-MM-DD (what the real API sends), not as the examples' timestamps.
+- No envelope member is ``required`` in the description; Loket always sends them, so here they are required.
+- The ``orderBy`` pattern rejects dotted names; the sandbox accepts them (see test_api's orderBy test).
+- ``If-Match`` is declared nowhere; a stale one is a 409, whose body is checked against the 409 schema.
+- ``pattern`` on numbers and ``minimum`` on objects are ignored, as JSON Schema ignores them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from conftest import V2, Api, make_token
+from inleg.sandbox.core.models import (
+    BenefitDeduction,
+    Employer,
+    Employment,
+    PayrollAdministration,
+    PayrollComponent,
+)
+from inleg.sandbox.payroll.run import approve_run, run_period
+from inleg.sandbox.seed import PENSIFY_KEY
+
+SPEC = Path(__file__).resolve().parents[3] / "shared" / "loket" / "loket-openapi-v2.json"
+ENVELOPE_LIST = ["_embedded", "totalSize", "pageSize", "totalPages", "currentPage", "messages"]
+ENVELOPE_ITEM = ["content", "messages", "version"]
+
+
+@cache
+def spec() -> dict[str, Any]:
+    return json.loads(SPEC.read_text(encoding="utf-8"))
+
+
+def convert(schema: Any) -> Any:
+    """OpenAPI 3.0 schema to JSON Schema: nullable becomes a null type, GUID patterns case-insensitive."""
+    if isinstance(schema, list):
+        return [convert(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: convert(v) for k, v in schema.items() if k not in ("example", "readOnly", "description")}
+    if out.get("type") in ("number", "integer") or out.get("type") == "object":
+        out.pop("pattern", None)
+    if out.get("type") == "object" and "minimum" in out:
+        out.pop("minimum")
+    if out.get("type") == "array":
+        out.pop("minimum", None)
+    if isinstance(out.get("pattern"), str):
+        out["pattern"] = out["pattern"].replace("[0-9A-F]", "[0-9A-Fa-f]")
+    if out.pop("nullable", False):
+        if "type" in out:
+            out["type"] = [out["type"], "null"]
+        else:
+            out = {"anyOf": [out, {"type": "null"}]}
+        if "enum" in out:
+            out["enum"] = [*out["enum"], None]
+    return out
+
+
+def schema_for(operation: str, status: int, content_type: str) -> dict[str, Any] | None:
+    for item in spec()["paths"].values():
+        for op in item.values():
+            if isinstance(op, dict) and op.get("operationId") == operation:
+                response = op["responses"].get(str(status))
+                if response is None:
+                    raise AssertionError(f"{operation}: status {status} is not declared")
+                content = response.get("content") or {}
+                if not content:
+                    return None
+                match = content.get(content_type) or content.get("application/json")
+                if match is None:
+                    raise AssertionError(f"{operation} {status}: content type {content_type} not declared")
+                converted = convert(match["schema"])
+                required = ENVELOPE_LIST if "_embedded" in json.dumps(match["schema"])[:20000] and status == 200 else []
+                if required and "content" not in _top_properties(match["schema"]):
+                    converted = {"allOf": [converted, {"required": required}]}
+                elif status in (200, 201) and "content" in _top_properties(match["schema"]):
+                    converted = {"allOf": [converted, {"required": ENVELOPE_ITEM}]}
+                return converted
+    raise AssertionError(f"unknown operation {operation}")
+
+
+def _top_properties(schema: dict[str, Any]) -> set[str]:
+    names = set(schema.get("properties", {}))
+    for part in schema.get("allOf", []):
+        names |= set(part.get("properties", {}))
+    return names
+
+
+CHECKER = jsonschema.FormatChecker(formats=["date", "uuid", "email"])
+
+
+@CHECKER.checks("date-time", raises=ValueError)
+def _date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    parsed = datetime.fromisoformat(value)
+    return "T" in value and parsed.tzinfo is not None
+
+
+def check(operation: str, response: Any) -> None:
+    content_type = response.get("Content-Type", "")
+    schema = schema_for(operation, response.status_code, content_type.replace(" ", ""))
+    if schema is None:
+        assert not response.content, f"{operation} {response.status_code} has a body where none is declared"
+        return
+    jsonschema.validate(response.json(), schema, cls=jsonschema.Draft7Validator, format_checker=CHECKER)
+
+
+def test_the_converter_catches_what_it_must() -> None:
+    guid = "^[{(]?[0-9A-F]{8}[-]?([0-9A-F]{4}[-]?){3}[0-9A-F]{12}[)}]?$"
+    schema = convert({"type": "string", "format": "uuid", "pattern": guid, "nullable": True})
+    jsonschema.validate("b14acd0d-75d7-4fc8-8b22-4a3924585cab", schema, format_checker=CHECKER)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate("b14acd0d-75d7", schema, format_checker=CHECKER)
+    jsonschema.validate(None, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(
+            "2024-01-01T00:00:00Z", convert({"type": "string", "format": "date"}), format_checker=CHECKER
+        )
+    check_body = {"allOf": [convert({"type": "object"}), {"required": ENVELOPE_ITEM}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"content": {}}, check_body)
+
+
+def test_every_operation_matches_the_official_schema(seeded: Any) -> None:
+    api = Api(make_token("koppeling"))
+    old = Api(api.token, "2018-12-31")
+    employer = Employer.objects.get(employer_number=20001)
+    employment = (
+        Employment.objects.filter(employee__employer=employer, end_date=None, start_date__lte=date(2024, 1, 1))
+        .order_by("employee__employee_number")
+        .first()
+    )
+    employee = employment.employee
+    admin = PayrollAdministration.objects.get(employer=employer)
+    run = approve_run(run_period(admin, 2024, 2))
+    travel = PayrollComponent.objects.get(administration=admin, key=711)  # no seeded records on it
+    record = BenefitDeduction.objects.create(employment=employment, component=travel, start_date=date(2024, 1, 1),
+                                             end_date=date(2024, 1, 31), value=Decimal("12.50"))  # fmt: skip
+    e = f"{V2}/employees/employments"
+    bd = f"{e}/{employment.pk}/benefitsanddeductions"
+    calls: list[tuple[str, Any]] = [
+        ("GetProvidersByUser", api.get("/v2/providers")),
+        ("GetUserByToken", api.get("/v2/user")),
+        ("GetEmployersByUserId", api.get(V2)),
+        ("GetEmployerByEmployerId", api.get(f"{V2}/{employer.pk}")),
+        ("GetAuthorizationsByEmployerId", api.get(f"{V2}/{employer.pk}/authorizations")),
+        ("GetAuthorizationsByEmployerId", old.get(f"{V2}/{employer.pk}/authorizations")),
+        ("GetEmployeesByEmployerId", api.get(f"{V2}/{employer.pk}/employees")),
+        ("GetEmployeesByEmployerId", old.get(f"{V2}/{employer.pk}/employees")),
+        ("GetEmployeeByEmployeeId", api.get(f"{V2}/employees/{employee.pk}")),
+        ("GetEmploymentsByEmployerId", api.get(f"{V2}/{employer.pk}/employees/employments")),
+        ("GetEmploymentsByEmployeeId", api.get(f"{V2}/employees/{employee.pk}/employments")),
+        ("GetEmploymentByEmploymentId", api.get(f"{e}/{employment.pk}")),
+        ("GetPayrollAdministrationsByEmployerId", api.get(f"{V2}/{employer.pk}/payrolladministrations")),
+        ("GetPayrollComponentsByPayrollAdministrationIdAndYear",
+         api.get(f"{V2}/payrolladministrations/{admin.pk}/payrollcomponents/year/2024")),
+        ("GetBenefitsAndDeductionsByEmploymentId", api.get(bd)),
+        ("PostbenefitsAndDeductionsByEmploymentId",
+         api.post(bd, {"startDate": "2025-01-01", "payrollComponent": {"key": PENSIFY_KEY}, "value": 60})),
+        ("PostbenefitsAndDeductionsByEmploymentId",
+         api.post(bd, {"startDate": "2025-01-01", "payrollComponent": {"key": PENSIFY_KEY}, "value": 0})),
+        ("GetBenefitsAndDeductionsBybenefitsAndDeductionsId", api.get(f"{e}/benefitsAndDeductions/{record.pk}")),
+        ("PutBenefitsAndDeductionsByBenefitsAndDeductionsId",
+         api.put(f"{e}/benefitsAndDeductions/{record.pk}", {"startDate": "2024-01-01", "endDate": "2024-02-29",
+                                                            "value": 40})),
+        ("PutBenefitsAndDeductionsByBenefitsAndDeductionsId",
+         api.put(f"{e}/benefitsAndDeductions/{record.pk}", {"startDate": "2024-01-01", "value": 40},
+                 **{"If-Match": '"1"'})),
+        ("GetEmploymentFundsByEmploymentId", api.get(f"{e}/{employment.pk}/employmentfunds")),
+        ("PostEmploymentFundByEmploymentId",
+         api.post(f"{e}/{employment.pk}/employmentfunds", {"startDate": "2031-01-01", "fund": {"key": 2}})),
+        ("GetPayrollPeriodsByPayrollAdministrationId", api.get(f"{V2}/payrolladministrations/{admin.pk}/payrollperiods")),  # noqa: E501 L
+        ("GetPayrollRunsByPayrollAdministrationId", api.get(f"{V2}/payrolladministrations/{admin.pk}/payrollruns")),
+        ("GetPayrollRunByPayrollRunId", api.get(f"{V2}/payrolladministrations/payrollruns/{run.pk}")),
+        ("GetPayrollPeriodResultsByPayrollAdministrationIdAndPayrollPeriodId",
+         api.get(f"{V2}/payrolladministrations/{admin.pk}/payrollperiods/202402/payrollresults")),
+        ("GetPayrollPeriodResultsByEmploymentIdAndYear", api.get(f"{e}/{employment.pk}/payrollperiodresults/year/2024")),  # noqa: E501 L
+        ("GetEmployerLastModifiedVersionNumbersByUser", api.get(f"{V2}/lastmodifiedversionnumbers")),
+        ("GetEmploymentLastModifiedVersionNumbersByUser",
+         api.get(f"{V2}/{employer.pk}/employees/employments/lastmodifiedversionnumbers")),
+        ("GetEmployeesByEmployerId", api.get(f"{V2}/{Employer.objects.get(employer_number=20002).pk}/employees")),
+    ]  # fmt: skip
+    fund_id = calls[21][1].json()["content"]["id"]
+    calls.append(("PutEmploymentFundByEmploymentFundId",
+                  api.put(f"{e}/employmentfunds/{fund_id}", {"startDate": "2031-01-01", "fund": {"key": 2}})))  # fmt: skip  # noqa: E501 L
+    calls.append(
+        ("DeleteBenefitsAndDeductionsByBenefitsAndDeductionsId", api.delete(f"{e}/benefitsAndDeductions/{record.pk}"))
+    )
+    statuses = {}
+    for operation, response in calls:
+        check(operation, response)
+        statuses.setdefault(operation, set()).add(response.status_code)
+    assert statuses["PostbenefitsAndDeductionsByEmploymentId"] == {201, 400}
+    assert statuses["PutBenefitsAndDeductionsByBenefitsAndDeductionsId"] == {200, 409}
+    assert statuses["GetEmployeesByEmployerId"] == {200, 403}
+    assert re.fullmatch(r"\d+", str(calls[-4][1].json()["_embedded"][0]["lastModifiedVersionNumber"]))
+    results = calls[25][1].json()["_embedded"]
+    assert results
+    assert results[0]["payrollPeriods"][0]["payrollPeriod"]["periodNumber"] == 2

@@ -1,0 +1,81 @@
+"""Seed data (BSN elfproef, IBAN mod 97, users of the seed) and seeded fault injection."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from inleg.sandbox.api.faults import FaultInjectionMiddleware, parse_plan
+from inleg.sandbox.core.models import Employee, Employment, LoketUser, PayrollComponent
+from inleg.sandbox.core.rights import Right
+from inleg.sandbox.seed import bsn, iban, is_bsn, is_iban, seed
+
+
+def test_known_bsn_and_iban_checks() -> None:
+    assert is_bsn("111222333")  # 9*1+8*1+7*1+6*2+5*2+4*2+3*3+2*3 = 69 = 3 + 66
+    assert not is_bsn("111222334")
+    assert is_iban("NL91ABNA0417164300")  # the standard example IBAN
+    assert not is_iban("NL92ABNA0417164300")
+    rng = random.Random(1)
+    assert all(is_bsn(bsn(rng)) for _ in range(200))
+    assert all(is_iban(iban(rng)) for _ in range(200))
+
+
+def test_seed_makes_the_users_and_employers_of_the_seed_text(seeded: Any) -> None:
+    assert all(is_bsn(e.bsn) and is_iban(e.iban) for e in Employee.objects.all())
+    assert Employment.objects.filter(end_date__isnull=False).exists() or Employment.objects.count() < 10
+    with_pensify = set(PayrollComponent.objects.filter(description="Pensify Inleg").values_list(
+        "administration__employer__employer_number", flat=True))  # fmt: skip
+    assert with_pensify == {20001}
+    koppeling = LoketUser.objects.get(username="koppeling")
+    assert koppeling.level == LoketUser.Level.EMPLOYER
+    assert set(koppeling.employer_links.get().rights) == set(Right)
+    assert len(LoketUser.objects.get(username="beperkt").employer_links.get().rights) == 4
+    assert LoketUser.objects.get(username="kantoor").level == LoketUser.Level.PROVIDER
+    assert LoketUser.objects.get(username="webservice").kind == LoketUser.Kind.WEBSERVICE
+    assert seed(employers=2, employees=8)["created"] is False  # a second seed changes nothing
+    with pytest.raises(ValueError, match="--employers: 1"):
+        seed(employers=1, employees=1)
+
+
+def _statuses(text: str, count: int) -> list[int]:
+    middleware = FaultInjectionMiddleware(lambda request: HttpResponse(status=200))
+    middleware.configure(text)
+    factory = RequestFactory()
+    return [middleware(factory.get("/v2/user")).status_code for _ in range(count)]
+
+
+def test_faults_are_seeded_and_in_the_asked_share() -> None:
+    first = _statuses("429=0.2,500=0.1,503=0.1,seed=5", 2000)
+    assert first == _statuses("429=0.2,500=0.1,503=0.1,seed=5", 2000)
+    assert first != _statuses("429=0.2,500=0.1,503=0.1,seed=6", 2000)
+    share = {code: first.count(code) / len(first) for code in (200, 429, 500, 503)}
+    assert share[429] == pytest.approx(0.2, abs=0.03)
+    assert share[500] == pytest.approx(0.1, abs=0.03)
+    assert share[503] == pytest.approx(0.1, abs=0.03)
+
+
+def test_429_carries_retry_after_and_pages_outside_v2_are_untouched() -> None:
+    middleware = FaultInjectionMiddleware(lambda request: HttpResponse(status=200))
+    middleware.configure("429=1,retry_after=7")
+    response = middleware(RequestFactory().get("/v2/providers"))
+    assert (response.status_code, response["Retry-After"]) == (429, "7")
+    assert middleware(RequestFactory().get("/login/")).status_code == 200
+
+
+def test_slow_answers_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    waited: list[float] = []
+    monkeypatch.setattr("inleg.sandbox.api.faults.time.sleep", waited.append)
+    assert _statuses("slow=1,slow_s=2.5", 3) == [200, 200, 200]
+    assert waited == [2.5, 2.5, 2.5]
+
+
+@pytest.mark.parametrize("text", ["429=2", "teapot=0.1", "500=abc", "429=0.6,500=0.6"])
+def test_bad_fault_settings_are_refused_by_name(text: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match="SANDBOX_FAULTS"):
+        parse_plan(text)

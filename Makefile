@@ -41,6 +41,7 @@ system-deps:
 unit: $(STAMP) system-deps
 	$(VENV)/bin/pytest tests/funds
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(VENV)/bin/pytest tests/sandbox
+	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(VENV)/bin/pytest tests/loket
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(PY) -m inleg.sandbox.pgtemp $(VENV)/bin/pytest tests/sandbox -p no:cacheprovider
 
 test: lint typecheck imports unit

@@ -14,3 +14,35 @@
 
 Both take ``transport=`` (an ``httpx.BaseTransport``), so tests run the real sandbox in-process.
 """
+
+from inleg.loket import errors
+from inleg.loket.client import LoketClient, RetryPolicy
+from inleg.loket.models import (
+    BenefitAndDeduction,
+    Employee,
+    Employer,
+    Employment,
+    PayrollAdministration,
+    PayrollComponent,
+    SkippedItem,
+    VersionNumber,
+)
+from inleg.loket.oauth import LoketOAuth, TokenSet, new_code_verifier, new_state
+
+__all__ = [
+    "BenefitAndDeduction",
+    "Employee",
+    "Employer",
+    "Employment",
+    "LoketClient",
+    "LoketOAuth",
+    "PayrollAdministration",
+    "PayrollComponent",
+    "RetryPolicy",
+    "SkippedItem",
+    "TokenSet",
+    "VersionNumber",
+    "errors",
+    "new_code_verifier",
+    "new_state",
+]

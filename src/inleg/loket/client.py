@@ -10,6 +10,7 @@ import email.utils
 import json
 import random
 import re
+import secrets
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -70,20 +71,21 @@ def _retry_after(response: httpx2.Response, now: Callable[[], datetime]) -> floa
     return max(0.0, (when - now()).total_seconds())
 
 
-_DECIMAL_MARK = re.compile(r'"\x00dec:(-?\d+(?:\.\d+)?)\x00"')
-
-
 def encode_json(body: Any) -> bytes:
-    """JSON with ``Decimal`` written as an exact number (Loket's amounts are JSON numbers)."""
+    """JSON with ``Decimal`` written as an exact number (Loket's amounts are JSON numbers, never floats)."""
+    mark = secrets.token_hex(8)  # a fresh marker per body, so no text in the body can look like one
 
     def default(value: Any) -> Any:
         if isinstance(value, Decimal):
-            return f"\x00dec:{value:f}\x00"
+            if not value.is_finite():
+                raise ValueError(f"not a number: {value}")
+            return f"{mark}{value:f}{mark}"
         if isinstance(value, date):
             return value.isoformat()
         raise TypeError(f"cannot encode {value!r}")
 
-    return _DECIMAL_MARK.sub(r"\1", json.dumps(body, default=default)).encode()
+    pattern = re.compile(f'"{mark}(-?[0-9]+(?:\\.[0-9]+)?){mark}"')
+    return pattern.sub(r"\1", json.dumps(body, default=default)).encode()
 
 
 class LoketClient:
@@ -169,7 +171,10 @@ class LoketClient:
 
     def _error(self, method: str, path: str, response: httpx2.Response, activity: str) -> errors.ApiError:
         status = response.status_code
-        data = _loads(response.content) if response.content else None
+        try:
+            data = _loads(response.content) if response.content else None
+        except errors.MalformedResponse:
+            data = None
         detail = ""
         messages: tuple[errors.Message, ...] = ()
         if isinstance(data, Mapping):

@@ -121,6 +121,9 @@ class LoketOAuth:
                     token = client.fetch_token(self.token_endpoint, **form)
             except AuthlibOAuthError as error:
                 raise oauth_error(str(error.error), str(error.description or "")) from None
+            except httpx2.HTTPStatusError as error:  # an answer that is not RFC 6749 JSON
+                status = error.response.status_code
+                raise errors.OAuthError("invalid_response", f"{self.token_endpoint} answered {status}") from None
             except httpx2.TransportError as error:
                 raise errors.TransportError(f"{self.token_endpoint}: {error}") from error
         return self._token_set(token)

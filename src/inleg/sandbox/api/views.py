@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 
 from inleg.sandbox.api import serializers as ser
 from inleg.sandbox.api.base import (
@@ -296,6 +297,7 @@ def benefits(ctx: Context, employment_id: str) -> HttpResponse:
     return page(ctx, queryset, ser.benefit, BENEFIT_FIELDS, ("component__key", "start_date"))
 
 
+@csrf_exempt  # a bearer-token API: the method dispatcher must not ask for a CSRF cookie
 def benefits_collection(request: HttpRequest, employment_id: str) -> HttpResponse:
     if request.method == "POST":
         return create_benefit(request, employment_id=employment_id)
@@ -402,6 +404,7 @@ def delete_benefit(ctx: Context, benefit_id: str) -> HttpResponse:
     return respond(ctx, 200, {"content": {}, "messages": ctx.messages, "version": ctx.version_block()})
 
 
+@csrf_exempt  # a bearer-token API: the method dispatcher must not ask for a CSRF cookie
 def benefit_item(request: HttpRequest, benefit_id: str) -> HttpResponse:
     if request.method == "PUT":
         return update_benefit(request, benefit_id=benefit_id)
@@ -452,6 +455,7 @@ def _fund_terms(ctx: Context, data: dict[str, Any]) -> dict[str, Decimal | None]
     return terms
 
 
+@csrf_exempt  # a bearer-token API: the method dispatcher must not ask for a CSRF cookie
 def employment_funds_collection(request: HttpRequest, employment_id: str) -> HttpResponse:
     if request.method == "POST":
         return create_employment_fund(request, employment_id=employment_id)

@@ -6,10 +6,12 @@ from fractions import Fraction
 from math import prod
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from inleg.funds.batch import muldiv
+from inleg.funds.errors import TooManyDecimals
 from inleg.funds.numbers import div_half_up, parse_fixed, round_half_up
 
 factors = st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=4)
@@ -41,4 +43,11 @@ def test_parse_fixed_keeps_every_digit() -> None:
     assert parse_fixed("f", "12.0007", 4) == 120007
     assert parse_fixed("f", "40", 4) == 400000
     assert parse_fixed("f", "-0.01", 2, negative=True) == -1
-    assert parse_fixed("f", "3.50", 1) == 35
+    assert parse_fixed("f", "-3.5", 1, negative=True) == -35
+
+
+def test_more_decimals_than_allowed_are_refused_even_trailing_zeros() -> None:
+    # funds.md 8: "a percentage written with more than 4 decimals"
+    for written in ("12.00071", "12.00070"):
+        with pytest.raises(TooManyDecimals):
+            parse_fixed("premium.percentage", written, 4)

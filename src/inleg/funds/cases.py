@@ -304,7 +304,7 @@ def _employment_fund(node: _Node, funds: Mapping[int, Fund]) -> EmploymentFund:
 def _period(node: _Node, n: int) -> PeriodInput:
     return PeriodInput(
         period=node.integer("period", low=1, high=n),
-        components=_money_map(node, "components", {}),
+        components=_money_map(node, "components"),
         hours=node.fixed("hours", HOURS_PLACES, "0.00"),
         overtime_hours=node.fixed("overtime_hours", HOURS_PLACES, "0.00"),
         unpaid_days=node.integer("unpaid_days", 0, low=0),
@@ -380,7 +380,7 @@ def _components(node: _Node) -> dict[int, Component]:
         entry = _Node(value, f"components.{key}")
         components[number] = Component(
             number=number,
-            name=entry.text("name", ""),
+            name=entry.text("name"),
             sign=_sign(entry, "sign", (-1, 1), 1),
             in_257=_sign(entry, "in_257", (-1, 0, 1), 0),
             in_265=_sign(entry, "in_265", (-1, 0, 1), 0),

@@ -43,7 +43,7 @@ def parse_fixed(field: str, value: Any, places: int, *, negative: bool = False) 
         raise BadNumber(field, value, "not a decimal number")
     sign, whole, frac = match.groups()
     frac = frac or ""
-    if len(frac.rstrip("0")) > places:
+    if len(frac) > places:  # "written with more than N decimals" (funds.md 8), trailing zeros too
         raise TooManyDecimals(field, value, f"at most {places} decimals allowed")
     frac = (frac + "0" * places)[:places]
     scale: int = 10**places

@@ -108,7 +108,7 @@ def test_results_via_api_only_after_approval_and_no_second_run(known: Employment
     ]
     year = api.get(f"{V2}/employees/employments/{known.pk}/payrollperiodresults/year/2024").json()["content"]
     assert [p["payrollPeriod"]["periodNumber"] for p in year["payrollPeriods"]] == [3]
-    with pytest.raises(PayrollError, match="already approved"):
+    with pytest.raises(PayrollError, match="is al goedgekeurd"):
         run_period(admin, 2024, 3)
     runs = api.get(f"{V2}/payrolladministrations/{admin.pk}/payrollruns", {"filter": "payrollRunStatus.key eq 9"})
     assert runs.json()["totalSize"] == 1

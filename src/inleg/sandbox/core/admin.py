@@ -10,7 +10,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from inleg.sandbox.core import models
-from inleg.sandbox.core.rights import Right
+from inleg.sandbox.core.rights import ALL_ACTIVITIES, Right
 
 admin.site.site_header = _("Loket Classic (sandbox)")
 
@@ -108,5 +108,24 @@ class EmploymentAdmin(admin.ModelAdmin):
     inlines = (EmploymentFundInline, BenefitInline)
 
 
-for model in (models.Provider, models.Employer, models.PayrollAdministration, models.Employee, models.ClientProfile):
+class ClientProfileForm(forms.ModelForm):
+    allowed_activities = forms.MultipleChoiceField(
+        label=_("toegestane activiteiten"),
+        choices=[(a, a) for a in ALL_ACTIVITIES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = models.ClientProfile
+        fields = ("application", "description", "allowed_activities")
+
+
+@admin.register(models.ClientProfile)
+class ClientProfileAdmin(admin.ModelAdmin):
+    form = ClientProfileForm
+    list_display = ("application", "description")
+
+
+for model in (models.Provider, models.Employer, models.PayrollAdministration, models.Employee):
     admin.site.register(model)

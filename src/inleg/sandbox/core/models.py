@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from inleg.sandbox.core.rights import Right
 
 MAX_FUNDS = 35
+ADMINISTRATION = _("salarisverwerkende administratie")
 
 
 class Counter(models.Model):
@@ -64,7 +65,9 @@ class Provider(models.Model):
 
 class Employer(Versioned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="employers")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="employers", verbose_name=_("administratiekantoor")
+    )
     employer_number = models.PositiveIntegerField(_("werkgeversnummer"), unique=True)
     company_name = models.CharField(_("bedrijfsnaam"), max_length=70)
     chamber_of_commerce_number = models.CharField(_("KvK-nummer"), max_length=35, blank=True)
@@ -141,8 +144,12 @@ class LoketUser(AbstractUser):
 class EmployerLink(models.Model):
     """An employer-level user linked to an employer, with the rights held there."""
 
-    user = models.ForeignKey(LoketUser, on_delete=models.CASCADE, related_name="employer_links")
-    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="user_links")
+    user = models.ForeignKey(
+        LoketUser, on_delete=models.CASCADE, related_name="employer_links", verbose_name=_("gebruiker")
+    )
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, related_name="user_links", verbose_name=_("werkgever")
+    )
     rights = models.JSONField(_("rechten"), default=list, blank=True)
 
     class Meta:
@@ -180,7 +187,9 @@ class PayrollAdministration(Versioned):
         FOUR_WEEKS = "four_weeks", _("4 weken")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="administrations")
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, related_name="administrations", verbose_name=_("werkgever")
+    )
     name = models.CharField(_("naam"), max_length=70)
     description = models.CharField(_("omschrijving"), max_length=50, blank=True)
     client_number = models.PositiveIntegerField(_("klantnummer"))
@@ -225,7 +234,9 @@ FREE_COMPONENT_KEYS: dict[int, range] = {
 
 
 class PayrollComponent(models.Model):
-    administration = models.ForeignKey(PayrollAdministration, on_delete=models.CASCADE, related_name="components")
+    administration = models.ForeignKey(
+        PayrollAdministration, on_delete=models.CASCADE, related_name="components", verbose_name=ADMINISTRATION
+    )
     key = models.PositiveIntegerField(_("nummer"))
     description = models.CharField(_("naam"), max_length=14)
     category = models.PositiveIntegerField(_("categorie"), choices=sorted(CATEGORIES.items()))
@@ -258,7 +269,9 @@ class PayrollComponent(models.Model):
 class Fund(models.Model):
     """A fund on the wage model (loonmodelniveau), with every setting of funds.md as case JSON."""
 
-    administration = models.ForeignKey(PayrollAdministration, on_delete=models.CASCADE, related_name="funds")
+    administration = models.ForeignKey(
+        PayrollAdministration, on_delete=models.CASCADE, related_name="funds", verbose_name=ADMINISTRATION
+    )
     number = models.PositiveSmallIntegerField(
         _("fondsnummer"), validators=[MinValueValidator(1), MaxValueValidator(MAX_FUNDS)]
     )
@@ -293,7 +306,9 @@ class Fund(models.Model):
 
 class Employee(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="employees")
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, related_name="employees", verbose_name=_("werkgever")
+    )
     employee_number = models.PositiveIntegerField(_("personeelsnummer"))
     first_name = models.CharField(_("voornaam"), max_length=28, blank=True)
     initials = models.CharField(_("voorletters"), max_length=6)
@@ -321,8 +336,12 @@ class Employee(models.Model):
 
 class Employment(Versioned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="employments")
-    administration = models.ForeignKey(PayrollAdministration, on_delete=models.PROTECT, related_name="employments")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="employments", verbose_name=_("werknemer")
+    )
+    administration = models.ForeignKey(
+        PayrollAdministration, on_delete=models.PROTECT, related_name="employments", verbose_name=ADMINISTRATION
+    )
     payroll_id = models.PositiveIntegerField(_("loonnummer"))
     start_date = models.DateField(_("datum in dienst"))
     end_date = models.DateField(_("datum uit dienst"), null=True, blank=True)
@@ -349,7 +368,7 @@ class BenefitDeduction(Versioned):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     employment = models.ForeignKey(Employment, on_delete=models.CASCADE, related_name="benefits")
-    component = models.ForeignKey(PayrollComponent, on_delete=models.PROTECT)
+    component = models.ForeignKey(PayrollComponent, on_delete=models.PROTECT, verbose_name=_("looncomponent"))
     start_date = models.DateField(_("begindatum"))
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
     value = models.DecimalField(_("waarde"), max_digits=7, decimal_places=2)
@@ -363,7 +382,7 @@ class BenefitDeduction(Versioned):
 class EmploymentFund(Versioned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     employment = models.ForeignKey(Employment, on_delete=models.CASCADE, related_name="funds")
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="employment_funds")
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="employment_funds", verbose_name=_("fonds"))
     start_date = models.DateField(_("begindatum"))
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
     deviation_premium = models.DecimalField(

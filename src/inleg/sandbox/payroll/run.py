@@ -12,8 +12,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inleg.funds import FundError, calculate_case
 from inleg.sandbox.core.models import (
@@ -278,14 +279,53 @@ def calculate_parallel(case: dict[str, Any]) -> list[dict[str, Any]]:
     return [row for part in parts for row in part["results"]]
 
 
+RESULT_FIELDS = ("run", "employment", "component_key", "description", "category", "column", "costs_employer", "value")
+
+
+def _insert_results(run: PayrollRun, rows: Any) -> None:
+    """Write result lines with one prepared INSERT (many thousands per run; model instances cost too much)."""
+    fields = [PayrollResult._meta.get_field(name) for name in RESULT_FIELDS]
+    table = connection.ops.quote_name(PayrollResult._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+    run_value = fields[0].get_db_prep_save(run.pk, connection)
+    prep = [f.get_db_prep_save for f in fields]
+    batch: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for employment, line in rows:
+            batch.append(
+                (
+                    run_value,
+                    prep[1](employment.pk, connection),
+                    line.key,
+                    line.description,
+                    line.category,
+                    line.column,
+                    line.costs_employer,
+                    prep[7](line.value, connection),
+                )
+            )
+            if len(batch) >= 5000:
+                cursor.executemany(sql, batch)
+                batch.clear()
+        if batch:
+            cursor.executemany(sql, batch)
+
+
 def run_period(admin: PayrollAdministration, year: int, number: int, user: LoketUser | None = None) -> PayrollRun:
     """Compute the period; an earlier unapproved run of it is replaced. An approved period is refused."""
     periods = ensure_periods(admin, year)
     if not 1 <= number <= len(periods):
-        raise PayrollError(f"period {number} does not exist in {year} ({len(periods)} periods)")
+        raise PayrollError(
+            _("periode %(n)s bestaat niet in %(y)s (%(c)s perioden)") % {"n": number, "y": year, "c": len(periods)}
+        )
     period = periods[number - 1]
     if PayrollRun.objects.filter(period=period, status=RunStatus.APPROVED).exists():
-        raise PayrollError(f"period {year}-{number:02d} of {admin.name} is already approved; it cannot run again")
+        raise PayrollError(
+            _("periode %(p)s van %(a)s is al goedgekeurd en kan niet opnieuw worden verloond")
+            % {"p": f"{year}-{number:02d}", "a": admin.name}
+        )
     computation = Computation(admin, period)
     case = computation.case()
     try:
@@ -310,26 +350,19 @@ def run_period(admin: PayrollAdministration, year: int, number: int, user: Loket
         if error:
             run.status = RunStatus.FAILED
         else:
-            results = [
-                PayrollResult(
-                    run=run,
-                    employment=employment,
-                    component_key=line.key,
-                    description=line.description,
-                    category=line.category,
-                    column=line.column,
-                    costs_employer=line.costs_employer,
-                    value=line.value,
-                )
-                for employment in computation.employments
-                for line in computation.lines(employment, by_employment.get(str(employment.pk), []))
-            ]
-            PayrollResult.objects.bulk_create(results, batch_size=2000)
+            _insert_results(
+                run,
+                (
+                    (employment, line)
+                    for employment in computation.employments
+                    for line in computation.lines(employment, by_employment.get(str(employment.pk), []))
+                ),
+            )
             run.status = RunStatus.DONE
         run.processing_finished_time = timezone.now()
         run.save()
     if error:
-        raise PayrollError(f"the fund engine refused the run: {error}")
+        raise PayrollError(_("de fondsberekening weigert de verloning: %(e)s") % {"e": error})
     return run
 
 
@@ -342,7 +375,10 @@ def approve_run(run: PayrollRun, user: LoketUser | None = None) -> PayrollRun:
         if run.status == RunStatus.APPROVED:
             return run
         if run.status != RunStatus.DONE:
-            raise PayrollError(f"run {run.pk} has status {run.get_status_display()}; only a finished run is approved")
+            raise PayrollError(
+                _("verloning %(r)s heeft status %(s)s; alleen een gereede verloning wordt goedgekeurd")
+                % {"r": run.pk, "s": run.get_status_display()}
+            )
         run.status = RunStatus.APPROVED
         run.approval_time = timezone.now()
         run.approved_by = user

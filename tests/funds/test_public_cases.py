@@ -27,3 +27,13 @@ def test_case_gives_its_expected_result(case: Path) -> None:
     result = calculate_case(json.loads(case.read_text()))
     for got, want in zip(result["results"], expected["results"], strict=True):
         assert got == want
+
+
+@pytest.mark.parametrize("engine", ["scalar", "batch"])
+def test_both_engines_and_a_period_filter_through_the_json_api(engine: str) -> None:
+    case = SHARED / "four-weeks.json"
+    expected = json.loads(case.with_name("four-weeks.expected.json").read_text())["results"]
+    data = json.loads(case.read_text())
+    assert calculate_case(data, engine=engine)["results"] == expected
+    only = calculate_case(data, engine=engine, periods={5})["results"]
+    assert only == [row for row in expected if row["period"] == 5]

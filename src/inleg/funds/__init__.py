@@ -7,16 +7,31 @@ parts. This package imports no framework: the sandbox's payroll run and the plat
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Collection
+from typing import Any, Literal
 
+from inleg.funds import batch
 from inleg.funds.cases import parse_case
 from inleg.funds.errors import FundError
+from inleg.funds.population import from_case
 from inleg.funds.results import ResultRow, results_json
 from inleg.funds.scalar import calculate
 
 __all__ = ["FundError", "ResultRow", "calculate", "calculate_case", "parse_case"]
 
 
-def calculate_case(data: Any) -> dict[str, Any]:
-    """Results JSON of a case given as parsed JSON; raises ``FundError`` on bad input."""
-    return results_json(calculate(parse_case(data)))
+def calculate_case(
+    data: Any, *, engine: Literal["scalar", "batch"] = "scalar", periods: Collection[int] | None = None
+) -> dict[str, Any]:
+    """Results JSON of a case given as parsed JSON; raises ``FundError`` on bad input.
+
+    Both engines give the same results (a property test holds them to it); ``batch`` is the fast one for
+    a whole payroll, ``scalar`` the reference. ``periods`` keeps only those periods' rows (a payroll run
+    needs the whole year computed, for cumulative funds and pension days, but only its own period back).
+    """
+    case = parse_case(data)
+    if engine == "batch":
+        rows = batch.compute(from_case(case)).to_rows(periods)
+    else:
+        rows = [row for row in calculate(case) if periods is None or row.period in periods]
+    return results_json(rows)

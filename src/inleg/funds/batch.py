@@ -12,7 +12,7 @@ never wrong); realistic payroll figures stay on the fast path.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -76,10 +76,11 @@ class Columns:
         employer: I64 = self.sides[1, AMOUNT] - self.sides[0, AMOUNT]
         return employer
 
-    def to_rows(self) -> list[ResultRow]:
-        """Back to result rows, to compare with the oracle or print (a Python loop)."""
+    def to_rows(self, periods: Collection[int] | None = None) -> list[ResultRow]:
+        """Back to result rows (all, or only those of ``periods``), to compare or print (a Python loop)."""
         rows: list[ResultRow] = []
-        links, periods = self.participates.shape
+        links, count = self.participates.shape
+        wanted = [k for k in range(count) if periods is None or k + 1 in periods]
         sides = self.sides.tolist()
         part, sv, cal, pen = (
             a.tolist() for a in (self.participates, self.sv_days, self.calendar_days, self.pension_days)
@@ -88,7 +89,7 @@ class Columns:
         for link in range(links):
             employment = self.ids[int(self.link_employment[link])]
             fund = int(self.link_fund[link])
-            for k in range(periods):
+            for k in wanted:
                 premium, total = (SideResult(*(sides[s][f][link][k] for f in range(6))) for s in (0, 1))
                 rows.append(
                     ResultRow(

@@ -412,9 +412,11 @@ def parse_case(data: Any) -> Case:
             raise DuplicateEntry(f"{path}.number", fund.number, "two funds with the same number")
         funds[fund.number] = fund
     employments: list[Employment] = []
+    ids: set[str] = set()
     for path, raw in root.items("employments"):
         employment = _employment(_Node(raw, path), funds, n)
-        if any(e.id == employment.id for e in employments):
+        if employment.id in ids:
             raise DuplicateEntry(f"{path}.id", employment.id, "two employments with the same id")
+        ids.add(employment.id)
         employments.append(employment)
     return Case(year, frequency, components, dict(sorted(funds.items())), tuple(employments))

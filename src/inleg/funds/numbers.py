@@ -8,13 +8,10 @@ hours per week as ten-thousandths. Intermediate values are ``Fraction``: no floa
 from __future__ import annotations
 
 import math
-import re
 from fractions import Fraction
 from typing import Any
 
 from inleg.funds.errors import BadNumber, OutOfRange, TooManyDecimals, WrongType
-
-_DECIMAL = re.compile(r"^(-?)(\d+)(?:\.(\d+))?$")
 
 MONEY_PLACES = 2
 PERCENT_PLACES = 4
@@ -37,17 +34,15 @@ def parse_fixed(field: str, value: Any, places: int, *, negative: bool = False) 
     """
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise WrongType(field, value, 'expected a decimal number written as a string, such as "12.50"')
-    text = str(value).strip()
-    match = _DECIMAL.match(text)
-    if match is None:
+    text = str(value)
+    sign = text.startswith("-")
+    whole, dot, frac = (text[1:] if sign else text).partition(".")
+    if not (whole.isascii() and whole.isdigit()) or (dot and not (frac.isascii() and frac.isdigit())):
         raise BadNumber(field, value, "not a decimal number")
-    sign, whole, frac = match.groups()
-    frac = frac or ""
     if len(frac) > places:  # "written with more than N decimals" (funds.md 8), trailing zeros too
         raise TooManyDecimals(field, value, f"at most {places} decimals allowed")
-    frac = (frac + "0" * places)[:places]
     scale: int = 10**places
-    number = int(whole) * scale + (int(frac) if frac else 0)
+    number = int(whole) * scale + (int(frac) * 10 ** (places - len(frac)) if frac else 0)
     if sign:
         number = -number
     if number < 0 and not negative:
@@ -76,11 +71,11 @@ def ceil_div(numerator: int, denominator: int) -> int:
 
 def format_fixed(number: int, places: int) -> str:
     """Format an integer of scale ``10**places`` as a decimal string: 123456, 2 -> ``"1234.56"``."""
+    digits = str(abs(number)).rjust(places + 1, "0")
     sign = "-" if number < 0 else ""
-    whole, frac = divmod(abs(number), 10**places)
     if places == 0:
-        return f"{sign}{whole}"
-    return f"{sign}{whole}.{frac:0{places}d}"
+        return sign + digits
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
 
 
 def format_money(cents: int) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import V2, Api, make_token
 from inleg.sandbox.api.base import FORBIDDEN_MESSAGE
-from inleg.sandbox.core.models import BenefitDeduction, Employer, Employment
+from inleg.sandbox.core.models import BenefitDeduction, Employer, Employment, LoketUser
 from inleg.sandbox.seed import NET_DEDUCTION_KEY, PENSIFY_KEY
 
 B_AND_D = f"{V2}/employees/employments/{{}}/benefitsanddeductions"
@@ -225,3 +225,28 @@ def test_last_modified_versions_grow_on_change(api: Api, employer: Employer, emp
     api.post(B_AND_D.format(employment.pk), {"startDate": "2031-01-01", "payrollComponent": {"key": 831}, "value": 5})
     after = api.get(path, {"filter": f"lastModifiedVersionNumber gt {max(before.values())}"}).json()["_embedded"]
     assert [r["id"] for r in after] == [str(employment.pk)]
+
+
+def test_a_method_the_operation_does_not_have_is_405(api: Api, employer: Employer) -> None:
+    response = api.delete(f"{V2}/{employer.pk}")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert api.client.patch(f"{V2}/{employer.pk}/employees", headers=api.headers()).status_code == 405
+
+
+def test_employee_etag_follows_its_content(api: Api, employer: Employer) -> None:
+    from inleg.sandbox.core.models import Employee
+
+    employee = Employee.objects.filter(employer=employer).first()
+    path = f"{V2}/employees/{employee.pk}"
+    before = api.get(path)["ETag"]
+    assert api.get(path)["ETag"] == before
+    employee.last_name = "Anders"
+    employee.save()
+    assert api.get(path)["ETag"] != before
+
+
+def test_a_deactivated_users_token_stops_working(api: Api) -> None:
+    assert api.get("/v2/user").status_code == 200
+    LoketUser.objects.filter(username="koppeling").update(is_active=False)
+    assert api.get("/v2/user").status_code == 401

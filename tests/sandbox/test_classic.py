@@ -142,3 +142,20 @@ def test_tab_verloning_runs_and_approves_a_period(seeded: Any) -> None:
     assert SepaFile.objects.filter(run=run).exists()
     again = client.post(page, {"action": "run", "year": 2024, "period": 5}).content.decode()
     assert "is al goedgekeurd" in again
+
+
+def test_an_overlapping_fixed_value_is_refused_on_the_page_too(seeded: Any) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+
+    from inleg.sandbox.core.models import BenefitDeduction, Employment
+
+    employment = Employment.objects.filter(benefits__isnull=False).first()
+    existing = employment.benefits.first()
+    clash = BenefitDeduction(employment=employment, component=existing.component, start_date=existing.start_date,
+                             end_date=date(2099, 1, 1), value=Decimal("1.00"))  # fmt: skip
+    with pytest.raises(ValidationError, match="overlapt"):
+        clash.full_clean()
+    existing.full_clean()  # a record does not clash with itself

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -21,10 +26,8 @@ def _csrf(page: httpx.Response) -> str:
     return found.group(1)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_consent_token_and_api_over_http(live_server: Any) -> None:
-    seed(employers=2, employees=4, rng_seed=3)
-    base = live_server.url
+def consented_token(base: str, username: str = "koppeling") -> str:
+    """Walk the consent flow as a browser would and exchange the code (form body sent as text/plain)."""
     query = urlencode({"client_id": CLIENT_ID, "redirect_uri": REDIRECT, "response_type": "code", "scope": "all",
                        "state": "s-1"})  # fmt: skip
     with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as browser:
@@ -32,7 +35,7 @@ def test_consent_token_and_api_over_http(live_server: Any) -> None:
         assert to_login.status_code == 302
         login_page = browser.get(to_login.headers["location"])
         next_url = parse_qs(urlparse(to_login.headers["location"]).query)["next"][0]
-        logged = browser.post("/login/", data={"username": "koppeling", "password": USER_PASSWORD, "next": next_url,
+        logged = browser.post("/login/", data={"username": username, "password": USER_PASSWORD, "next": next_url,
                                                 "csrfmiddlewaretoken": _csrf(login_page)})  # fmt: skip
         assert logged.status_code == 302
         consent = browser.get(logged.headers["location"])
@@ -40,14 +43,23 @@ def test_consent_token_and_api_over_http(live_server: Any) -> None:
         form = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', consent.text))
         answer = browser.post(f"/authorize?{query}", data={**form, "allow": "Toestaan"})
         assert answer.status_code == 302
-        code = parse_qs(urlparse(answer.headers["location"]).query)["code"][0]
+        location = parse_qs(urlparse(answer.headers["location"]).query)
+        assert location["state"] == ["s-1"]
+        code = location["code"][0]
     with httpx.Client(base_url=base, timeout=30) as client:
         # Loket's PowerShell connector sends the form body as text/plain; the sandbox accepts it.
         body = urlencode({"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
                           "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})  # fmt: skip
         token = client.post("/token", content=body, headers={"Content-Type": "text/plain"})
         assert token.status_code == 200, token.text
-        access = token.json()["access_token"]
+        return str(token.json()["access_token"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_consent_token_and_api_over_http(live_server: Any) -> None:
+    seed(employers=2, employees=4, rng_seed=3)
+    access = consented_token(live_server.url)
+    with httpx.Client(base_url=live_server.url, timeout=30) as client:
         headers = {"Authorization": f"Bearer {access}", "Accept": "application/json;version=2018-01-01"}
         employers = client.get("/v2/providers/employers", headers=headers)
         assert employers.status_code == 200
@@ -67,3 +79,80 @@ def test_english_is_available_and_every_message_is_translated(client: Any, db: A
     entries = po.split("\n\n")[1:]
     untranslated = [e for e in entries if e.strip().endswith('msgstr ""')]
     assert untranslated == []
+
+
+def post_concurrently(url: str, token: str, start: str, key: int) -> list[int]:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def post(value: int) -> int:
+        body = {"startDate": start, "endDate": None, "payrollComponent": {"key": key}, "value": value}
+        with httpx.Client(timeout=60) as client:
+            return client.post(url, json=body, headers={"Authorization": f"Bearer {token}"}).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return sorted(pool.map(post, [11, 12, 13, 14]))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_overlapping_posts_leave_one_record(live_server: Any) -> None:
+    """On PostgreSQL (the production path) through the test's live server; the in-memory SQLite test
+    database shares one connection between the live server's threads, so there the served-sandbox test
+    below covers SQLite with a real database file."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the PostgreSQL session runs this; SQLite is covered by the served-sandbox test")
+    from conftest import make_token
+    from inleg.sandbox.core.models import BenefitDeduction, Employment
+    from inleg.sandbox.seed import NET_DEDUCTION_KEY
+
+    seed(employers=2, employees=4, rng_seed=3)
+    employment = Employment.objects.filter(employee__employer__employer_number=20001).first()
+    BenefitDeduction.objects.filter(employment=employment).delete()
+    token = make_token("koppeling")
+    url = f"{live_server.url}/v2/providers/employers/employees/employments/{employment.pk}/benefitsanddeductions"
+    start = max(employment.start_date.isoformat(), "2024-01-01")
+
+    statuses = post_concurrently(url, token, start, NET_DEDUCTION_KEY)
+    assert statuses.count(201) == 1
+    assert statuses.count(400) == 3
+    assert BenefitDeduction.objects.filter(employment=employment).count() == 1
+
+
+def test_served_sandbox_on_a_sqlite_file_serialises_concurrent_posts(tmp_path: Path) -> None:
+    """``inleg sandbox seed`` and ``inleg sandbox serve`` as processes, on a SQLite file, walked over HTTP."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["SANDBOX_VAR_DIR"] = str(tmp_path)
+    inleg = [sys.executable, "-m", "inleg.cli", "sandbox"]
+    subprocess.run([*inleg, "seed", "--employers", "2", "--employees", "4"], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([*inleg, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                httpx.get(f"{base}/login/", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        token = consented_token(base)
+        headers = {"Authorization": f"Bearer {token}"}
+        employer = httpx.get(f"{base}/v2/providers/employers", headers=headers).json()["_embedded"][0]
+        jobs = httpx.get(f"{base}/v2/providers/employers/{employer['id']}/employees/employments",
+                         params={"filter": "endDate eq null", "orderBy": "employee.employeeNumber"},
+                         headers=headers).json()["_embedded"]  # fmt: skip
+        job = jobs[0]
+        url = f"{base}/v2/providers/employers/employees/employments/{job['id']}/benefitsanddeductions"
+        start = max(job["startDate"], "2031-01-01")
+        statuses = post_concurrently(url, token, start, 820)  # a component the seed gives nobody
+        assert statuses.count(201) == 1
+        assert statuses.count(400) == 3
+        records = httpx.get(url, params={"filter": "payrollComponent.key eq 820"}, headers=headers).json()
+        assert records["totalSize"] == 1
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

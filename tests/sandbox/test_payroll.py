@@ -120,3 +120,33 @@ def test_bad_fund_settings_fail_the_run_with_the_engines_message(known: Employme
     fund.save()
     with pytest.raises(PayrollError, match="fortnight"):
         run_period(known.administration, 2024, 3)
+
+
+def test_the_run_uses_the_batch_engine_which_agrees_with_the_scalar_one(seeded: Any) -> None:
+    from inleg.funds import calculate_case
+    from inleg.sandbox.payroll.periods import ensure_periods
+    from inleg.sandbox.payroll.run import Computation
+
+    admin = PayrollAdministration.objects.get(employer__employer_number=20001)
+    case = Computation(admin, ensure_periods(admin, 2024)[5]).case()
+    assert len(case["employments"]) >= 2
+    assert {f["number"] for f in case["funds"]} == {1, 2, 3}
+    scalar = calculate_case(case, periods=[6])["results"]
+    batch = calculate_case(case, engine="batch", periods=[6])["results"]
+    assert scalar == batch
+    assert {row["period"] for row in batch} == {6}
+
+
+def test_period_data_counts_in_the_run(known: Employment) -> None:
+    from inleg.sandbox.core.models import PeriodInput
+
+    PeriodInput.objects.create(
+        employment=known, year=2024, period_number=3, components={"711": "30.00", "10": "500.00"}
+    )
+    run = run_period(known.administration, 2024, 3)
+    lines = {(r.component_key, r.column): r.value for r in run.results.filter(employment=known)}
+    assert lines[(711, 2)] == Decimal("30.00")  # Reiskosten: a net allowance, outside the gross totals
+    assert lines[(10, 1)] == Decimal("4500.00")  # the period's extra salary adds to the fixed salary
+    assert lines[(257, 4)] == Decimal("4600.00")
+    # fund 1: (4500.00 - 1462.08) * 7.5 % = 227.844 -> 227.84
+    assert lines[(601, 1)] == Decimal("227.84")

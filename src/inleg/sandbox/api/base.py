@@ -339,10 +339,24 @@ def page_list(ctx: Context, rows: list[dict[str, Any]]) -> HttpResponse:
 Handler = Callable[..., HttpResponse]
 
 
+def method_of(name: str) -> str:
+    for prefix in ("Get", "Post", "Put", "Delete", "Patch"):
+        if name.startswith(prefix):
+            return prefix.upper()
+    raise ValueError(f"operationId {name} names no HTTP method")
+
+
 def operation(name: str) -> Callable[[Handler], Handler]:
+    """A view for one operationId; its HTTP method is the one the operationId starts with."""
+    method = method_of(name)
+
     def decorate(handler: Handler) -> Handler:
         @wraps(handler)
         def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            if request.method != method and not (method == "GET" and request.method == "HEAD"):
+                response = HttpResponse(status=405)
+                response["Allow"] = method
+                return response
             ctx: Context | None = None
             try:
                 user, activities = authenticate(request)

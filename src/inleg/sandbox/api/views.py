@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -16,6 +17,7 @@ from inleg.sandbox.api.base import (
     ApiError,
     Context,
     check_if_match,
+    dumps,
     envelope,
     forbidden,
     item,
@@ -141,7 +143,8 @@ def employees(ctx: Context, employer_id: str) -> HttpResponse:
 def employee_detail(ctx: Context, employee_id: str) -> HttpResponse:
     employee = _get(Employee, employee_id)
     ctx.require(employee.employer_id)
-    return item(ctx, ser.employee(employee, ctx.version), etag=f'"{employee.pk}"')
+    content = ser.employee(employee, ctx.version)
+    return item(ctx, content, etag=f'"{hashlib.sha256(dumps(content).encode()).hexdigest()[:32]}"')
 
 
 EMPLOYMENT_FIELDS = {"id": "id", "startdate": "start_date", "enddate": "end_date", "payrollid": "payroll_id",

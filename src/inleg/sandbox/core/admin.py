@@ -101,11 +101,16 @@ class BenefitInline(admin.TabularInline):
     extra = 0
 
 
+class PeriodInputInline(admin.TabularInline):
+    model = models.PeriodInput
+    extra = 0
+
+
 @admin.register(models.Employment)
 class EmploymentAdmin(admin.ModelAdmin):
     list_display = ("employee", "administration", "start_date", "end_date", "salary")
     list_select_related = ("employee", "administration")
-    inlines = (EmploymentFundInline, BenefitInline)
+    inlines = (EmploymentFundInline, BenefitInline, PeriodInputInline)
 
 
 class ClientProfileForm(forms.ModelForm):

@@ -378,6 +378,13 @@ class BenefitDeduction(Versioned):
         verbose_name_plural = _("vaste waarden")
         ordering = ("component__key", "start_date")
 
+    def clean(self) -> None:
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("De einddatum ligt vóór de begindatum.")})
+        if self.employment_id and self.component_id and self.start_date:
+            others = BenefitDeduction.objects.filter(employment_id=self.employment_id, component_id=self.component_id)
+            _check_chain(list(others.exclude(pk=self.pk)), self.start_date, self.end_date)
+
 
 class EmploymentFund(Versioned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -412,6 +419,19 @@ class EmploymentFund(Versioned):
             raise ValidationError(_("Een vaste bijdrage geeft beide bedragen (premie en afdracht)."))
         if self.end_date and self.start_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("De einddatum ligt vóór de begindatum.")})
+        if self.employment_id and self.fund_id and self.start_date:
+            others = EmploymentFund.objects.filter(employment_id=self.employment_id, fund_id=self.fund_id)
+            _check_chain(list(others.exclude(pk=self.pk)), self.start_date, self.end_date)
+
+
+def _check_chain(others: list[Any], start: date, end: date | None) -> None:
+    """Records of a broken chain may not overlap (the API closes an open record; a form says why it cannot)."""
+    for other in others:
+        if start <= (other.end_date or date.max) and other.start_date <= (end or date.max):
+            raise ValidationError(
+                _("De periode overlapt het bestaande record %(s)s t/m %(e)s.")
+                % {"s": other.start_date, "e": other.end_date or _("open")}
+            )
 
 
 class PeriodInput(models.Model):
@@ -426,6 +446,8 @@ class PeriodInput(models.Model):
     components = models.JSONField(default=dict, blank=True, help_text=_('{"component": "bedrag"}'))
 
     class Meta:
+        verbose_name = _("periodegegevens")
+        verbose_name_plural = _("periodegegevens")
         constraints = [  # noqa: RUF012
             models.UniqueConstraint(fields=["employment", "year", "period_number"], name="unique_period_input")
         ]

@@ -5,8 +5,6 @@ Wage tax is not computed: the results carry no wage tax and no net wage, and the
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -41,7 +39,6 @@ EXCASSO_KEY = 990
 ENGINE_TOTALS = frozenset({257, 265, 543, 544, 545, 546, 547})
 NET_CATEGORIES = frozenset({9, 13})
 COL_GROSS, COL_NET, COL_EMPLOYER, COL_TOTALS, COL_EXCASSO = 1, 2, 3, 4, 5
-PARALLEL_FROM = 2000  # employments; below this the engine runs in this process
 
 
 class PayrollError(Exception):
@@ -263,20 +260,9 @@ class Computation:
         return lines
 
 
-def _calculate_chunk(case: dict[str, Any]) -> dict[str, Any]:
-    return calculate_case(case)
-
-
-def calculate_parallel(case: dict[str, Any]) -> list[dict[str, Any]]:
-    employments = case["employments"]
-    workers = min(os.cpu_count() or 1, 4)
-    if len(employments) < PARALLEL_FROM or workers < 2:
-        return list(calculate_case(case)["results"])
-    size = -(-len(employments) // workers)
-    chunks = [{**case, "employments": employments[i : i + size]} for i in range(0, len(employments), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        parts = list(pool.map(_calculate_chunk, chunks))
-    return [row for part in parts for row in part["results"]]
+def calculate(case: dict[str, Any], period: int) -> list[dict[str, Any]]:
+    """The engine's rows of one period (the whole year is computed: cumulative funds and pension days need it)."""
+    return list(calculate_case(case, engine="batch", periods=[period])["results"])
 
 
 RESULT_FIELDS = ("run", "employment", "component_key", "description", "category", "column", "costs_employer", "value")
@@ -329,7 +315,7 @@ def run_period(admin: PayrollAdministration, year: int, number: int, user: Loket
     computation = Computation(admin, period)
     case = computation.case()
     try:
-        rows = calculate_parallel(case)
+        rows = calculate(case, number)
         error = ""
     except FundError as problem:
         rows, error = [], str(problem)

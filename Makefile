@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_CASE := examples/demo-case.json
 
 # Debian packages the tests need: a real PostgreSQL server for the production path, chromium for pages.
-SYSTEM_PACKAGES := postgresql
+SYSTEM_PACKAGES := postgresql chromium
 
 .PHONY: demo test install system-deps lint typecheck imports unit bench clean
 
@@ -22,6 +22,10 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/inleg funds calc $(DEMO_CASE) --format table
 	$(VENV)/bin/inleg sandbox seed --employers 3 --employees 60
+	$(VENV)/bin/inleg platform migrate
+	trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/inleg platform worker & \
+	$(VENV)/bin/inleg platform serve --port 8000 & \
 	$(VENV)/bin/inleg sandbox serve --port 8001
 
 lint: $(STAMP)
@@ -43,6 +47,9 @@ unit: $(STAMP) system-deps
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(VENV)/bin/pytest tests/sandbox
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(VENV)/bin/pytest tests/loket
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(PY) -m inleg.sandbox.pgtemp $(VENV)/bin/pytest tests/sandbox -p no:cacheprovider
+	DJANGO_SETTINGS_MODULE=inleg.platform.settings $(VENV)/bin/pytest tests/platform
+	DJANGO_SETTINGS_MODULE=inleg.platform.settings $(PY) -m inleg.sandbox.pgtemp $(VENV)/bin/pytest tests/platform -p no:cacheprovider
+	$(VENV)/bin/pytest tests/e2e -p no:cacheprovider
 
 test: lint typecheck imports unit
 

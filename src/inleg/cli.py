@@ -66,12 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
     listing = funds.add_parser("presets", help="list the fund presets a case may name")
     listing.set_defaults(handler=funds_presets)
     _add_sandbox(commands)
+    _add_platform(commands)
     return parser
 
 
 def _add_sandbox(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """``inleg sandbox ...``: its module loads Django only when a sandbox command runs."""
     from inleg.sandbox.commands import add_parser
+
+    add_parser(commands)
+
+
+def _add_platform(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``inleg platform ...`` (serve, worker, migrate, rotate-keys): Django loads only when one runs."""
+    from inleg.platform.commands import add_parser
 
     add_parser(commands)
 

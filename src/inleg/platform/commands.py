@@ -1,0 +1,68 @@
+"""The ``inleg platform`` subcommands: migrate, serve, worker, rotate-keys. Django loads only when one runs."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "inleg.platform.settings")
+    import django
+    from django.conf import settings
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    django.setup()
+
+
+def migrate(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    print("platform: database up to date")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    return 0
+
+
+def worker(args: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("platform_worker", batch=args.batch, schedule_every=args.schedule_every)
+    return 0
+
+
+def rotate_keys(args: argparse.Namespace) -> int:
+    """Re-encrypt every stored token with the newest key of PLATFORM_TOKEN_KEYS."""
+    _setup()
+    from inleg.platform.integrations.rotation import rotate_all
+
+    print(f"platform: {rotate_all()} connection(s) re-encrypted with the newest key")
+    return 0
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    platform = commands.add_parser("platform", help="the employer platform (werkgeversplatform)")
+    actions = platform.add_subparsers(dest="action", required=True)
+    actions.add_parser("migrate", help="create or update the platform database").set_defaults(handler=migrate)
+    serving = actions.add_parser("serve", help="start the platform web server")
+    serving.add_argument("--port", type=int, default=8000)
+    serving.add_argument("--host", default="127.0.0.1")
+    serving.set_defaults(handler=serve)
+    working = actions.add_parser("worker", help="run background tasks (syncs) and the hourly schedule")
+    working.add_argument("--batch", action="store_true", help="run what is queued, then stop")
+    working.add_argument("--schedule-every", type=float, default=60.0, help="seconds between schedule checks")
+    working.set_defaults(handler=worker)
+    actions.add_parser("rotate-keys", help="re-encrypt stored tokens with the newest key").set_defaults(
+        handler=rotate_keys
+    )

@@ -1,0 +1,42 @@
+"""Werknemers: the imported employees, and the sync runs with their progress, counts, changes and errors."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from inleg.platform.accounts.access import company_of, company_user, requires
+from inleg.platform.accounts.models import Right
+from inleg.platform.employees.models import Employee, SyncRun
+
+
+@requires(Right.VIEW_EMPLOYEES)
+def employees(request: HttpRequest) -> HttpResponse:
+    company = company_of(request)
+    query = request.GET.get("q", "").strip()
+    people = Employee.objects.filter(company=company).prefetch_related("employments").order_by("employee_number")
+    if query:
+        match = Q(last_name__icontains=query) | Q(first_name__icontains=query) | Q(email__icontains=query)
+        if query.isdigit():
+            match |= Q(employee_number=int(query))
+        people = people.filter(match)
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    return render(request, "platform/employees.html", {"page": page, "q": query, "total": people.count()})
+
+
+@requires(Right.VIEW_EMPLOYEES)
+def runs(request: HttpRequest) -> HttpResponse:
+    page = Paginator(SyncRun.objects.filter(company=company_of(request)), 25).get_page(request.GET.get("page"))
+    return render(request, "platform/runs.html", {"page": page})
+
+
+@requires()
+def run(request: HttpRequest, run_id: int) -> HttpResponse:
+    user = company_user(request)
+    if not (user.has_right(Right.VIEW_EMPLOYEES) or user.has_right(Right.MANAGE_INTEGRATION)):
+        raise PermissionDenied
+    sync_run = get_object_or_404(SyncRun, pk=run_id, company=company_of(request))
+    return render(request, "platform/run.html", {"run": sync_run})

@@ -1,0 +1,163 @@
+"""Settings of the employer platform (``inleg.platform``).
+
+SQLite under ``var/`` by default; ``DATABASE_URL`` (dj-database-url) selects PostgreSQL. Every value a
+deployment must set comes from the environment (``PLATFORM_*`` and ``LOKET_*``); the defaults are for a
+developer's machine and match the sandbox's seeded client.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("PLATFORM_VAR_DIR", Path.cwd() / "var"))
+
+SECRET_KEY = os.environ.get("PLATFORM_SECRET_KEY", "dev-only-platform-secret-key-change-me-in-any-shared-deployment")
+DEBUG = os.environ.get("PLATFORM_DEBUG", "") == "1"
+ALLOWED_HOSTS = os.environ.get("PLATFORM_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django_tasks_db",
+    "inleg.platform.accounts",
+    "inleg.platform.integrations",
+    "inleg.platform.employees",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "inleg.platform.urls"
+WSGI_APPLICATION = "inleg.platform.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "inleg.platform.context.platform",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'platform.sqlite3'}"), conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE: a transaction takes the write lock when it starts, so "read, decide, write" (token refresh,
+    # claiming a task) is serialised between the web process and the worker.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests use a file too (not shared-cache memory), so that locks behave as between real processes.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "platform-test.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+
+# Login throttling: this many failures within the window lock an e-mail address (and, separately, an IP
+# address at LOGIN_MAX_FAILURES_PER_IP) until the window has passed. Stored in the database, so it holds
+# across web processes.
+LOGIN_MAX_FAILURES = int(os.environ.get("PLATFORM_LOGIN_MAX_FAILURES", "5"))
+LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("PLATFORM_LOGIN_MAX_FAILURES_PER_IP", "30"))
+LOGIN_FAILURE_WINDOW_S = int(os.environ.get("PLATFORM_LOGIN_FAILURE_WINDOW_S", "900"))
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+
+# Own cookie names: cookies are not kept apart by port, and Loket's sandbox runs on the same host (127.0.0.1).
+SESSION_COOKIE_NAME = "pensify_session"
+CSRF_COOKIE_NAME = "pensify_csrftoken"
+LANGUAGE_COOKIE_NAME = "pensify_language"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"  # Lax: the redirect back from Loket's consent page must carry the session
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("PLATFORM_SECURE_COOKIES", "") == "1"
+X_FRAME_OPTIONS = "DENY"
+
+MAILERS = {
+    "default": {"BACKEND": os.environ.get("PLATFORM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+}
+DEFAULT_FROM_EMAIL = os.environ.get("PLATFORM_FROM_EMAIL", "platform@pensify.example")
+
+# Background tasks: django.tasks with the ORM backend of django-tasks-db; `inleg platform worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# ---- Loket.nl ----------------------------------------------------------------------------------------------
+# Production: LOKET_OAUTH_URL=https://oauth.loket.nl LOKET_API_URL=https://api.loket.nl/v2 and the client
+# credentials Loket issued. The defaults are the sandbox (`inleg sandbox serve --port 8001`, seeded client).
+LOKET_OAUTH_URL = os.environ.get("LOKET_OAUTH_URL", "http://127.0.0.1:8001")
+LOKET_API_URL = os.environ.get("LOKET_API_URL", "http://127.0.0.1:8001/v2")
+LOKET_CLIENT_ID = os.environ.get("LOKET_CLIENT_ID", "pensify-inleg")
+LOKET_CLIENT_SECRET = os.environ.get("LOKET_CLIENT_SECRET", "pensify-sandbox-geheim")
+# Empty: built from the request (scheme and host the browser used), e.g. http://127.0.0.1:8000/integrations/...
+LOKET_REDIRECT_URI = os.environ.get("LOKET_REDIRECT_URI", "")
+# The wage component the seed recognises by name, and the one for employees' own net contribution.
+LOKET_COMPONENT_NAME = os.environ.get("LOKET_COMPONENT_NAME", "Pensify Inleg")
+LOKET_NET_COMPONENT_NAME = os.environ.get("LOKET_NET_COMPONENT_NAME", "Netto inleg")
+LOKET_TIMEOUT_S = float(os.environ.get("LOKET_TIMEOUT_S", "30"))
+LOKET_MAX_ATTEMPTS = int(os.environ.get("LOKET_MAX_ATTEMPTS", "6"))
+
+# Tokens at rest: Fernet keys (url-safe base64 of 32 bytes), comma-separated, newest first. The first
+# encrypts; all decrypt, so a key is rotated by putting a new one in front and running
+# `inleg platform rotate-keys`. The default is for a developer's machine only.
+PLATFORM_TOKEN_KEYS = [
+    k.strip()
+    for k in os.environ.get("PLATFORM_TOKEN_KEYS", "ZGV2LW9ubHktdG9rZW4ta2V5LWNoYW5nZS1tZS0zMmI=").split(",")
+    if k.strip()
+]
+
+# Sync: how often the scheduler starts a sync per active connection, and how often it is a full one
+# (which also reconciles employee data that Loket's version numbers do not cover).
+SYNC_INTERVAL_S = int(os.environ.get("PLATFORM_SYNC_INTERVAL_S", "3600"))
+FULL_SYNC_INTERVAL_S = int(os.environ.get("PLATFORM_FULL_SYNC_INTERVAL_S", str(24 * 3600)))
+SYNC_RESUME_DELAY_S = int(os.environ.get("PLATFORM_SYNC_RESUME_DELAY_S", "30"))
+SYNC_MAX_RESUMES = int(os.environ.get("PLATFORM_SYNC_MAX_RESUMES", "5"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR"},
+        "inleg.platform": {"handlers": ["console"], "level": "INFO"},
+    },
+}

@@ -1,0 +1,67 @@
+"""URLs of the employer platform. The Loket callback path is the one registered with Loket (and the sandbox)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import include, path
+
+from inleg.platform.accounts import views as accounts
+from inleg.platform.employees import views as employees
+from inleg.platform.integrations import views as integrations
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    return render(request, "platform/home.html")
+
+
+account_urls = (
+    [
+        path("register/", accounts.register, name="register"),
+        path("login/", accounts.login_view, name="login"),
+        path("logout/", accounts.logout_view, name="logout"),
+        path("invitation/<str:token>/", accounts.accept, name="accept"),
+        path("company/users/", accounts.users, name="users"),
+        path("company/users/<int:user_id>/rights/", accounts.change_rights, name="rights"),
+        path("company/users/<int:user_id>/withdraw/", accounts.withdraw, name="withdraw"),
+        path(
+            "company/invitations/<int:invitation_id>/withdraw/",
+            accounts.withdraw_invitation,
+            name="withdraw_invitation",
+        ),
+    ],
+    "accounts",
+)
+
+integration_urls = (
+    [
+        path("", integrations.integrations, name="list"),
+        path("add/", integrations.add, name="add"),
+        path("loket/", integrations.loket, name="loket"),
+        path("loket/authorize/", integrations.authorize, name="authorize"),
+        path("loket/recheck/", integrations.recheck, name="recheck"),
+        path("loket/employer/", integrations.choose_employer, name="employer"),
+        path("loket/component/", integrations.component, name="component"),
+        path("loket/disconnect/", integrations.disconnect, name="disconnect"),
+        path("loket/sync/", integrations.sync_now, name="sync"),
+    ],
+    "integrations",
+)
+
+employee_urls = (
+    [
+        path("", employees.employees, name="list"),
+        path("syncs/", employees.runs, name="runs"),
+        path("syncs/<int:run_id>/", employees.run, name="run"),
+    ],
+    "employees",
+)
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("", include(account_urls)),
+    path("company/integrations/", include(integration_urls)),
+    path("integrations/loket/callback", integrations.callback, name="loket_callback"),
+    path("employees/", include(employee_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,106 @@
+"""Browser walks against running servers: the sandbox and the platform (web + worker), on free ports.
+
+Playwright drives Debian's chromium (/usr/bin/chromium), headless; no browser is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.platform.loket_sandbox import BIN, CLIENT_ID, CLIENT_SECRET, Sandbox, free_port
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", Path.cwd() / "var" / "screenshots"))
+
+
+@dataclass
+class Servers:
+    sandbox: Sandbox
+    platform_url: str
+
+
+def _wait(port: int, what: str) -> None:
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not start on port {port}")
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[Servers]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install the Debian package chromium (make system-deps)")
+    port = free_port()
+    platform_url = f"http://127.0.0.1:{port}"
+    sandbox = Sandbox(employers=3, employees=30, redirect_uris=(f"{platform_url}/integrations/loket/callback",))
+    var = Path(tempfile.mkdtemp(prefix="inleg-platform-"))
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update(
+        {
+            "PLATFORM_VAR_DIR": str(var),
+            "LOKET_OAUTH_URL": sandbox.url,
+            "LOKET_API_URL": sandbox.url + "/v2",
+            "LOKET_CLIENT_ID": CLIENT_ID,
+            "LOKET_CLIENT_SECRET": CLIENT_SECRET,
+        }
+    )
+    subprocess.run([str(BIN / "inleg"), "platform", "migrate"], env=env, check=True, capture_output=True)
+    logs = var / "logs"
+    logs.mkdir()
+    web = subprocess.Popen(
+        [str(BIN / "inleg"), "platform", "serve", "--port", str(port)],
+        env=env,
+        stdout=(logs / "web.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    worker = subprocess.Popen(
+        [str(BIN / "inleg"), "platform", "worker", "--schedule-every", "5"],
+        env=env,
+        stdout=(logs / "worker.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait(port, "the platform")
+        yield Servers(sandbox, platform_url)
+    finally:
+        for process in (web, worker):
+            process.terminate()
+        for process in (web, worker):
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        sandbox.stop()
+        shutil.rmtree(var, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -1,0 +1,88 @@
+"""Fixtures of the platform session (run with DJANGO_SETTINGS_MODULE=inleg.platform.settings).
+
+Loket is the real sandbox, served over HTTP by a subprocess; the platform calls it through inleg.loket.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from inleg.platform.accounts.models import Company, Role, User
+from inleg.platform.integrations.models import LoketConnection
+from tests.platform.loket_sandbox import CLIENT_ID, CLIENT_SECRET, Sandbox, consent, path_and_query
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Sandbox]:
+    server = Sandbox(employers=3, employees=30)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing_off(settings: Any) -> None:
+    """Argon2 stays on (it is what runs); only the token keys are fixed for the session."""
+    settings.PLATFORM_TOKEN_KEYS = ["a2V5LW9uZS1mb3ItdGhlLXBsYXRmb3JtLXRlc3RzLTE="]
+
+
+@pytest.fixture
+def loket(sandbox: Sandbox, settings: Any) -> Sandbox:
+    settings.LOKET_OAUTH_URL = sandbox.url
+    settings.LOKET_API_URL = sandbox.url + "/v2"
+    settings.LOKET_CLIENT_ID = CLIENT_ID
+    settings.LOKET_CLIENT_SECRET = CLIENT_SECRET
+    settings.LOKET_REDIRECT_URI = ""
+    settings.SYNC_RESUME_DELAY_S = 0
+    return sandbox
+
+
+def make_company(name: str = "Bakkerij Jansen B.V.", email: str = "eigenaar@jansen.example") -> tuple[Company, User]:
+    company = Company.objects.create(name=name)
+    user = User.objects.create_user(email, PASSWORD, name="Eva Jansen", company=company, role=Role.ADMIN)
+    return company, user
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin(db: Any) -> User:
+    return make_company()[1]
+
+
+@pytest.fixture
+def web(admin: User) -> Client:
+    return logged_in(admin)
+
+
+def connect(web: Client, username: str = "koppeling", *, allow: bool = True) -> Any:
+    """The seed's steps through the platform's pages, with the sandbox's login and consent done over HTTP."""
+    start = web.post("/company/integrations/loket/authorize/")
+    assert start.status_code == 302, start.status_code
+    back = consent(start["Location"], username, allow=allow)
+    path, query = path_and_query(back)
+    return web.get(path, query)
+
+
+def run_tasks() -> None:
+    """The real worker (django-tasks-db's db_worker) in batch mode: runs what is queued, then stops."""
+    call_command("platform_worker", batch=True, verbosity=0)
+
+
+def connection_of(user: User) -> LoketConnection:
+    return LoketConnection.objects.get(company=user.company)
+
+
+def pytest_report_header() -> str:
+    return f"platform database: {os.environ.get('DATABASE_URL', 'SQLite')}"

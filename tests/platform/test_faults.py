@@ -1,0 +1,167 @@
+"""Faults: Loket answering 429/5xx/slowly (the sandbox's seeded fault injection), and malformed list rows."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx2
+import pytest
+from django.db.models import Count
+from django.test import Client
+
+from inleg.platform.accounts.models import User
+from inleg.platform.employees.models import Employee, Employment, SyncRun
+from tests.platform.conftest import connect, connection_of, run_tasks
+from tests.platform.loket_sandbox import Sandbox
+from tests.platform.test_sync import sandbox_people
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FAULTS = "429=0.12,500=0.06,503=0.12,slow=0.05,slow_s=0.4,retry_after=1,seed=11"
+
+
+@pytest.fixture(scope="module")
+def faulty() -> Iterator[Sandbox]:
+    server = Sandbox(employers=2, employees=40, faults=FAULTS)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def on_faulty(faulty: Sandbox, settings: Any) -> Sandbox:
+    settings.LOKET_OAUTH_URL = faulty.url
+    settings.LOKET_API_URL = faulty.url + "/v2"
+    settings.SYNC_RESUME_DELAY_S = 0
+    settings.LOKET_MAX_ATTEMPTS = 8
+    return faulty
+
+
+def whole_employees(admin: User) -> bool:
+    """Every employee stored has at least one employment: nothing half-written."""
+    return not Employee.objects.filter(company=admin.company).annotate(n=Count("employments")).filter(n=0).exists()
+
+
+def test_import_completes_through_429_5xx_and_slow_answers(web: Client, admin: User, on_faulty: Sandbox) -> None:
+    connect(web, "koppeling")
+    assert connection_of(admin).state == "active"
+    run_tasks()
+    run = SyncRun.objects.filter(company=admin.company).latest("pk")
+    assert run.status == SyncRun.Status.DONE, run.errors
+    truth = sandbox_people(on_faulty)
+    assert set(Employee.objects.filter(company=admin.company).values_list("loket_id", flat=True)) == set(
+        truth["people"]
+    )
+    assert set(Employment.objects.filter(company=admin.company).values_list("loket_id", flat=True)) == set(
+        truth["jobs"]
+    )
+
+
+def test_an_import_that_loket_interrupts_stops_cleanly_and_resumes(
+    web: Client, admin: User, on_faulty: Sandbox, settings: Any
+) -> None:
+    connect(web, "koppeling")
+    settings.LOKET_MAX_ATTEMPTS = 1  # no retries inside the client: the first fault interrupts the run
+    statuses: list[str] = []
+    for _ in range(40):
+        run_tasks()
+        assert whole_employees(admin)
+        runs = SyncRun.objects.filter(company=admin.company).order_by("pk")
+        statuses = [r.status for r in runs]
+        if not any(r.is_open for r in runs):
+            break
+    assert SyncRun.Status.INTERRUPTED in statuses  # the faults did interrupt it
+    assert statuses[-1] == SyncRun.Status.DONE
+    resumed = SyncRun.objects.filter(company=admin.company).latest("pk")
+    assert resumed.trigger == SyncRun.Trigger.RESUME
+    assert resumed.resumed_from is not None
+    truth = sandbox_people(on_faulty)
+    assert Employee.objects.filter(company=admin.company).count() == len(truth["people"])
+    assert Employment.objects.filter(company=admin.company).count() == len(truth["jobs"])
+    interrupted = SyncRun.objects.filter(company=admin.company, status=SyncRun.Status.INTERRUPTED).first()
+    assert interrupted is not None
+    assert any(e["reason"].startswith(("RateLimited", "ServerError")) for e in interrupted.errors)
+
+
+class Garbler:
+    """A real HTTP hop between the platform and the sandbox that spoils some list rows and adds unknown fields.
+
+    Loket may send rows the client cannot read; the sandbox always sends good ones, so this hop makes bad ones.
+    """
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream
+        garbler = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                headers = {k: v for k, v in self.headers.items() if k.lower() in ("authorization", "accept")}
+                answer = httpx2.get(garbler.upstream + self.path, headers=headers, timeout=30)
+                body = answer.content
+                if answer.status_code == 200 and "/employees" in self.path and "lastmodified" not in self.path:
+                    body = json.dumps(garbler.spoil(self.path, json.loads(body))).encode()
+                self.send_response(answer.status_code)
+                for name in ("Content-Type", "ETag", "Retry-After"):
+                    if name in answer.headers:
+                        self.send_header(name, answer.headers[name])
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.spoiled: dict[str, str] = {}
+
+    def spoil(self, path: str, document: dict[str, Any]) -> dict[str, Any]:
+        items = document.get("_embedded") or []
+        for item in items:
+            item["eenNieuwVeld"] = {"dat": "de client niet kent"}  # unknown fields are ignored
+        if path.split("?")[0].endswith("/employees") and len(items) > 2:
+            items[1]["personalDetails"]["dateOfBirth"] = "31-02-1980"
+            self.spoiled["employee"] = items[1]["id"]
+        if path.split("?")[0].endswith("/employments") and len(items) > 3:
+            del items[3]["startDate"]
+            self.spoiled["employment"] = items[3]["id"]
+        return document
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_malformed_rows_are_reported_and_skipped_and_the_rest_imported(
+    web: Client, admin: User, loket: Sandbox, settings: Any
+) -> None:
+    garbler = Garbler(loket.url)
+    try:
+        settings.LOKET_API_URL = garbler.url + "/v2"
+        connect(web, "koppeling")
+        run_tasks()
+    finally:
+        garbler.stop()
+    run = SyncRun.objects.filter(company=admin.company).latest("pk")
+    assert run.status == SyncRun.Status.DONE
+    bad_person, bad_job = garbler.spoiled["employee"], garbler.spoiled["employment"]
+    truth = sandbox_people(loket)
+    stored_people = set(Employee.objects.filter(company=admin.company).values_list("loket_id", flat=True))
+    stored_jobs = set(Employment.objects.filter(company=admin.company).values_list("loket_id", flat=True))
+    assert stored_people == set(truth["people"]) - {bad_person}
+    # The spoiled employment is skipped, and so are the employments of the spoiled employee (they have no owner).
+    assert bad_job not in stored_jobs
+    assert stored_jobs < set(truth["jobs"])
+    assert len(stored_jobs) >= len(truth["jobs"]) - 3
+    reasons = " | ".join(f"{e['where']}: {e['reason']}" for e in run.errors)
+    assert "personalDetails.dateOfBirth: not a date: '31-02-1980'" in reasons
+    assert bad_person in reasons
+    assert "startDate: missing" in reasons
+    assert run.counts["skipped"] >= 2
+    page = web.get(f"/employees/syncs/{run.pk}/").content.decode()
+    assert "31-02-1980" in page

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("PLATFORM_VAR_DIR", Path.cwd() / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no var/: SQLite cannot create the folder
 
 SECRET_KEY = os.environ.get("PLATFORM_SECRET_KEY", "dev-only-platform-secret-key-change-me-in-any-shared-deployment")
 DEBUG = os.environ.get("PLATFORM_DEBUG", "") == "1"

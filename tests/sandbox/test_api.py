@@ -69,6 +69,45 @@ def test_bad_list_parameters_are_400_naming_them(
     assert named in message["description"]
 
 
+@pytest.mark.parametrize(
+    ("params", "name", "value"),
+    [
+        ({"filter": "startDate gt 'abc'"}, "startDate", "'abc'"),
+        ({"filter": "endDate eq '2024-13-45'"}, "endDate", "'2024-13-45'"),
+        ({"filter": "startDate ge 20240101"}, "startDate", "20240101"),
+        ({"filter": "employee.employeeNumber gt 'abc'"}, "employee.employeeNumber", "'abc'"),
+        ({"filter": "employee.employeeNumber gt 1.5"}, "employee.employeeNumber", "1.5"),
+        ({"filter": "employee.employeeNumber gt 100000000000000000000"}, "employee.employeeNumber",
+         "100000000000000000000"),
+        ({"filter": "employee.id eq 'not-a-guid'"}, "employee.id", "'not-a-guid'"),
+        ({"pageSize": "100000000000000000000"}, "pageSize", "100000000000000000000"),
+        ({"pageSize": "1001"}, "pageSize", "1001"),
+        ({"pageNumber": "2147483648"}, "pageNumber", "2147483648"),
+    ],
+)  # fmt: skip
+def test_filter_and_paging_values_of_the_wrong_type_or_size_are_400_naming_them(
+    api: Api, employer: Employer, params: dict[str, str], name: str, value: str
+) -> None:
+    response = api.get(f"{V2}/{employer.pk}/employees/employments", params)
+    assert response.status_code == 400, response.content
+    message = response.json()["messages"][0]
+    assert message["type"] == "BrokenBusinessRule"
+    assert name in message["description"]
+    assert value in message["description"]
+
+
+def test_typed_filter_values_still_select(api: Api, employer: Employer) -> None:
+    path = f"{V2}/{employer.pk}/employees/employments"
+    jobs = Employment.objects.filter(employee__employer=employer)
+    first = min(j.start_date for j in jobs)
+    later = api.get(path, {"filter": f"startDate gt '{first.isoformat()}'", "pageSize": 1000}).json()
+    assert later["totalSize"] == sum(1 for j in jobs if j.start_date > first)
+    assert later["pageSize"] == 1000
+    one = jobs.order_by("employee__employee_number").first()
+    by_id = api.get(path, {"filter": f"employee.id eq '{one.employee_id}' and startDate eq '{one.start_date}'"}).json()
+    assert [e["id"] for e in by_id["_embedded"]] == [str(one.pk)]
+
+
 def test_accept_version_selects_on_or_before(api: Api, employer: Employer) -> None:
     path = f"{V2}/{employer.pk}/authorizations"
     old = Api(api.token, "2018-06-01").get(path)
@@ -158,7 +197,11 @@ def test_repeating_a_post_creates_nothing_new(api: Api, employment: Employment) 
     [
         ({"payrollComponent": {"key": PENSIFY_KEY}, "value": 1}, "startDate"),
         ({"startDate": "2024-13-01", "payrollComponent": {"key": PENSIFY_KEY}, "value": 1}, "2024-13-01"),
-        ({"startDate": "2024-01-01", "payrollComponent": {"key": PENSIFY_KEY}, "value": 0}, "value"),
+        ({"startDate": "2024-01-01", "payrollComponent": {"key": PENSIFY_KEY}, "value": 100000000.01}, "100000000.01"),
+        (
+            {"startDate": "2024-01-01", "payrollComponent": {"key": PENSIFY_KEY}, "value": -100000000.01},
+            "-100000000.01",
+        ),
         ({"startDate": "2024-01-01", "payrollComponent": {"key": PENSIFY_KEY}, "value": 1.234}, "1.234"),
         ({"startDate": "2024-01-01", "payrollComponent": {"key": PENSIFY_KEY}, "value": "abc"}, "abc"),
         ({"startDate": "2024-01-01", "payrollComponent": {"key": 999}, "value": 1}, "999"),
@@ -250,3 +293,68 @@ def test_a_deactivated_users_token_stops_working(api: Api) -> None:
     assert api.get("/v2/user").status_code == 200
     LoketUser.objects.filter(username="koppeling").update(is_active=False)
     assert api.get("/v2/user").status_code == 401
+
+
+def test_put_and_delete_lock_the_employment_before_the_record(
+    api: Api, employment: Employment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every write to a chain first locks the employment row (as POST does), so two concurrent PUTs on
+    one chain cannot both pass the overlap check; SQLite ignores FOR UPDATE, so the order of locks is checked."""
+    from django.db import connection
+    from django.db.models.query import QuerySet
+
+    from inleg.sandbox.core.models import EmploymentFund
+
+    locks: list[str] = []
+    original = QuerySet.select_for_update
+
+    def spy(self: QuerySet[Any], *args: Any, **kwargs: Any) -> QuerySet[Any]:
+        assert connection.in_atomic_block
+        locks.append(self.model.__name__)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    record = BenefitDeduction.objects.filter(employment=employment).first()
+    body = {"startDate": record.start_date.isoformat(), "value": 5}
+    assert api.put(ITEM.format(record.pk), body).status_code == 200
+    assert locks == ["Employment", "BenefitDeduction"]
+    locks.clear()
+    assert api.delete(ITEM.format(record.pk)).status_code == 200
+    assert locks == ["Employment", "BenefitDeduction"]
+    locks.clear()
+    fund = EmploymentFund.objects.filter(employment=employment).first()
+    put = api.put(f"{V2}/employees/employments/employmentfunds/{fund.pk}", {"startDate": fund.start_date.isoformat()})
+    assert put.status_code == 200, put.content
+    assert locks == ["Employment", "EmploymentFund"]
+
+
+def test_a_webservice_users_token_is_403_on_every_operation(seeded: Any, employer: Employer) -> None:
+    webservice = Api(make_token("webservice"))
+    for path in ("/v2/user", "/v2/providers", V2, f"{V2}/{employer.pk}", f"{V2}/{employer.pk}/employees",
+                 f"{V2}/lastmodifiedversionnumbers"):  # fmt: skip
+        response = webservice.get(path)
+        assert (response.status_code, response.json()) == (403, {"message": FORBIDDEN_MESSAGE}), path
+    employment = Employment.objects.filter(employee__employer=employer).first()
+    body = {"startDate": "2031-01-01", "payrollComponent": {"key": NET_DEDUCTION_KEY}, "value": 5}
+    before = BenefitDeduction.objects.count()
+    assert webservice.post(B_AND_D.format(employment.pk), body).status_code == 403
+    assert BenefitDeduction.objects.count() == before
+
+
+def test_benefit_values_may_be_zero_or_negative_within_lokets_bounds(api: Api, employment: Employment) -> None:
+    """Loket allows signed amounts and 0 (0 stops a contribution from a date) within -1e8..1e8, 2 decimals."""
+    path = B_AND_D.format(employment.pk)
+    BenefitDeduction.objects.filter(employment=employment).delete()
+    body = {"startDate": "2024-01-01", "payrollComponent": {"key": PENSIFY_KEY}, "value": 100}
+    assert api.post(path, body).status_code == 201
+    stop = api.post(path, {**body, "startDate": "2024-06-01", "value": 0})
+    assert stop.status_code == 201, stop.content
+    assert stop.json()["content"]["value"] == 0
+    signed = api.post(path, {**body, "payrollComponent": {"key": NET_DEDUCTION_KEY}, "value": -100000000})
+    assert signed.status_code == 201, signed.content
+    record = BenefitDeduction.objects.get(pk=signed.json()["content"]["id"])
+    assert record.value == Decimal("-100000000.00")
+    changed = api.put(ITEM.format(record.pk), {"startDate": "2024-01-01", "value": "99999999.99"})
+    assert changed.status_code == 200, changed.content
+    assert BenefitDeduction.objects.get(pk=record.pk).value == Decimal("99999999.99")
+    assert api.put(ITEM.format(record.pk), {"startDate": "2024-01-01", "value": 100000000.5}).status_code == 400

@@ -159,3 +159,33 @@ def test_an_overlapping_fixed_value_is_refused_on_the_page_too(seeded: Any) -> N
     with pytest.raises(ValidationError, match="overlapt"):
         clash.full_clean()
     existing.full_clean()  # a record does not clash with itself
+
+
+def test_tab_verloning_names_a_missing_pension_provider_iban(seeded: Any) -> None:
+    from inleg.sandbox.core.models import Employer, PayrollRun, RunStatus, SepaFile
+
+    client = staff(seeded)
+    Employer.objects.filter(employer_number=20001).update(pension_provider_iban="")
+    admin = PayrollAdministration.objects.get(employer__employer_number=20001)
+    page = f"/classic/{admin.pk}/verloning/"
+    assert client.post(page, {"action": "run", "year": 2024, "period": 5}).status_code == 302
+    run = PayrollRun.objects.get()
+    answer = client.post(page, {"action": "approve", "run": run.pk})
+    assert answer.status_code == 200
+    text = answer.content.decode()
+    assert "werkgever 20001" in text
+    assert "IBAN van de pensioenuitvoerder" in text
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert not SepaFile.objects.exists()
+
+
+def test_excasso_on_a_gross_component_not_withheld_net_is_refused_on_the_page(seeded: Any) -> None:
+    client = staff(seeded)
+    admin = PayrollAdministration.objects.get(employer__employer_number=20001)
+    page = f"/classic/{admin.pk}/componenten/751/"
+    answer = client.post(page, {"description": "Pensify Inleg", "paid_gross": "on", "to_excasso": "on"})
+    assert answer.status_code == 200
+    assert "nooit is ingehouden" in answer.content.decode()
+    component = PayrollComponent.objects.get(administration=admin, key=751)
+    assert (component.withheld_net, component.to_excasso) == (True, True)  # unchanged

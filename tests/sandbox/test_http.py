@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
@@ -119,6 +121,53 @@ def test_concurrent_overlapping_posts_leave_one_record(live_server: Any) -> None
     assert BenefitDeduction.objects.filter(employment=employment).count() == 1
 
 
+SERVE_DEADLINE_S = 30.0
+
+
+@contextmanager
+def served(command: list[str], env: dict[str, str], logs: Path, attempts: int = 3) -> Iterator[str]:
+    """``inleg sandbox serve`` on a free port until it answers; its base URL.
+
+    The port is picked by bind-and-close, so another process may take it first: a start that fails with
+    "already in use" is retried on a new port. Any other failure, or no answer before the deadline, fails
+    the test with the server's stderr.
+    """
+    for attempt in range(1, attempts + 1):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        log = logs / f"serve-{attempt}.stderr"
+        with log.open("wb") as stderr:
+            server = subprocess.Popen([*command, "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
+                                      stderr=stderr)  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + SERVE_DEADLINE_S
+            answered = False
+            while not answered and server.poll() is None and time.monotonic() < deadline:
+                try:
+                    httpx.get(f"{base}/login/", timeout=2)
+                    answered = True
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            if answered and server.poll() is None:
+                yield base
+                return
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=30)
+        text = log.read_text(errors="replace")
+        if "already in use" in text and attempt < attempts:
+            continue
+        state = f"exited with {server.returncode}" if server.returncode is not None else "still starting"
+        pytest.fail(f"inleg sandbox serve on {base} did not answer within {SERVE_DEADLINE_S:.0f} s "
+                    f"(attempt {attempt}, {state}); its stderr:\n{text}")  # fmt: skip
+
+
 def test_served_sandbox_on_a_sqlite_file_serialises_concurrent_posts(tmp_path: Path) -> None:
     """``inleg sandbox seed`` and ``inleg sandbox serve`` as processes, on a SQLite file, walked over HTTP."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
@@ -126,19 +175,7 @@ def test_served_sandbox_on_a_sqlite_file_serialises_concurrent_posts(tmp_path: P
     inleg = [sys.executable, "-m", "inleg.cli", "sandbox"]
     subprocess.run([*inleg, "seed", "--employers", "2", "--employees", "4"], env=env, check=True,
                    capture_output=True)  # fmt: skip
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen([*inleg, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(f"{base}/login/", timeout=5)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with served([*inleg, "serve"], env, tmp_path) as base:
         token = consented_token(base)
         headers = {"Authorization": f"Bearer {token}"}
         employer = httpx.get(f"{base}/v2/providers/employers", headers=headers).json()["_embedded"][0]
@@ -153,6 +190,27 @@ def test_served_sandbox_on_a_sqlite_file_serialises_concurrent_posts(tmp_path: P
         assert statuses.count(400) == 3
         records = httpx.get(url, params={"filter": "payrollComponent.key eq 820"}, headers=headers).json()
         assert records["totalSize"] == 1
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+
+def test_a_server_that_does_not_start_fails_with_its_stderr(tmp_path: Path) -> None:
+    failing = [sys.executable, "-c", "import sys; sys.stderr.write('boom: no database'); sys.exit(3)"]
+    with (
+        pytest.raises(pytest.fail.Exception, match=r"(?s)exited with 3.*boom: no database"),
+        served(failing, dict(os.environ), tmp_path),
+    ):
+        pass
+
+
+def test_a_port_taken_meanwhile_is_retried_on_another(tmp_path: Path) -> None:
+    script = tmp_path / "serve.py"
+    script.write_text(
+        "import sys, pathlib, http.server\n"
+        f"marker = pathlib.Path({str(tmp_path / 'tried')!r})\n"
+        "if not marker.exists():\n"
+        "    marker.touch(); sys.stderr.write('Error: That port is already in use.'); sys.exit(1)\n"
+        "http.server.test(HandlerClass=http.server.SimpleHTTPRequestHandler, port=int(sys.argv[2]),"
+        " bind='127.0.0.1')\n"
+    )
+    with served([sys.executable, str(script)], dict(os.environ), tmp_path) as base:
+        assert httpx.get(f"{base}/").status_code == 200
+    assert (tmp_path / "serve-1.stderr").read_text() == "Error: That port is already in use."

@@ -150,3 +150,61 @@ def test_period_data_counts_in_the_run(known: Employment) -> None:
     assert lines[(257, 4)] == Decimal("4600.00")
     # fund 1: (4500.00 - 1462.08) * 7.5 % = 227.844 -> 227.84
     assert lines[(601, 1)] == Decimal("227.84")
+
+
+def test_a_run_with_nothing_to_pay_is_approved_without_a_file_or_an_iban(known: Employment) -> None:
+    from inleg.sandbox.core.models import RunStatus
+
+    BenefitDeduction.objects.filter(employment=known).delete()  # no excasso lines at all
+    Employer.objects.filter(pk=known.employee.employer_id).update(pension_provider_iban="")
+    run = approve_run(run_period(known.administration, 2024, 3))
+    assert run.status == RunStatus.APPROVED
+    assert not run.results.filter(component_key=990).exists()
+    assert not SepaFile.objects.filter(run=run).exists()
+
+
+def test_an_excasso_without_the_providers_iban_refuses_approval_by_name(
+    known: Employment, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from inleg.sandbox.commands import payroll
+    from inleg.sandbox.core.models import PayrollRun, RunStatus
+
+    employer = known.employee.employer
+    Employer.objects.filter(pk=employer.pk).update(pension_provider_iban="")
+    run = run_period(known.administration, 2024, 3)
+    with pytest.raises(PayrollError, match=rf"werkgever {employer.employer_number} .*IBAN van de pensioenuitvoerder"):
+        approve_run(run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE  # nothing half-applied: still gereed, no file
+    assert run.approval_time is None
+    assert not SepaFile.objects.exists()
+    # the command says the same and fails
+    args = argparse.Namespace(employer=employer.employer_number, year=2024, period=4, approve=True)
+    assert payroll(args) == 2
+    err = capsys.readouterr().err
+    assert f"werkgever {employer.employer_number}" in err
+    assert "IBAN" in err
+    assert not PayrollRun.objects.filter(status=RunStatus.APPROVED).exists()
+
+
+def test_excasso_pays_only_money_withheld(known: Employment) -> None:
+    from django.core.exceptions import ValidationError
+
+    pensify = PayrollComponent.objects.get(administration=known.administration, key=PENSIFY_KEY)
+    pensify.withheld_net = False  # gross, not withheld net, yet marked for the excasso
+    with pytest.raises(ValidationError) as refused:
+        pensify.full_clean()
+    assert "to_excasso" in refused.value.message_dict
+    assert str(PENSIFY_KEY) in refused.value.message_dict["to_excasso"][0]
+    pensify.withheld_net = True
+    pensify.full_clean()  # withheld net: fine
+    PayrollComponent.objects.get(administration=known.administration, key=NET_DEDUCTION_KEY).full_clean()  # net
+    # data saved past clean() (an older database): the run still pays only the net deduction
+    PayrollComponent.objects.filter(pk=pensify.pk).update(withheld_net=False)
+    run = run_period(known.administration, 2024, 3)
+    lines = {(r.component_key, r.column): r.value for r in run.results.filter(employment=known)}
+    assert lines[(PENSIFY_KEY, 1)] == Decimal("100.00")
+    assert (PENSIFY_KEY, 2) not in lines
+    assert lines[(990, 5)] == Decimal("25.00")

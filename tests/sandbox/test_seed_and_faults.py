@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from inleg.sandbox.api.faults import FaultInjectionMiddleware, parse_plan
-from inleg.sandbox.core.models import Employee, Employment, LoketUser, PayrollComponent
+from inleg.sandbox.core.models import BenefitDeduction, Employee, Employer, Employment, LoketUser, PayrollComponent
 from inleg.sandbox.core.rights import Right
 from inleg.sandbox.seed import bsn, iban, is_bsn, is_iban, seed
 
@@ -28,7 +28,8 @@ def test_known_bsn_and_iban_checks() -> None:
 
 def test_seed_makes_the_users_and_employers_of_the_seed_text(seeded: Any) -> None:
     assert all(is_bsn(e.bsn) and is_iban(e.iban) for e in Employee.objects.all())
-    assert Employment.objects.filter(end_date__isnull=False).exists() or Employment.objects.count() < 10
+    for employer in Employer.objects.all():  # every employer has an ended employment, however small the seed
+        assert Employment.objects.filter(employee__employer=employer, end_date__isnull=False).exists(), employer
     with_pensify = set(PayrollComponent.objects.filter(description="Pensify Inleg").values_list(
         "administration__employer__employer_number", flat=True))  # fmt: skip
     assert with_pensify == {20001}
@@ -41,6 +42,19 @@ def test_seed_makes_the_users_and_employers_of_the_seed_text(seeded: Any) -> Non
     assert seed(employers=2, employees=8)["created"] is False  # a second seed changes nothing
     with pytest.raises(ValueError, match="--employers: 1"):
         seed(employers=1, employees=1)
+
+
+def test_seed_gives_no_fixed_values_to_employments_that_ended_before_2024(db: Any) -> None:
+    from datetime import date
+
+    from django.db.models import F
+
+    seed(employers=3, employees=150, rng_seed=11)
+    assert Employment.objects.filter(end_date__lt=date(2024, 1, 1)).exists()  # the case this test is about
+    for employer in Employer.objects.all():
+        assert Employment.objects.filter(employee__employer=employer, end_date__isnull=False).exists()
+    assert not BenefitDeduction.objects.filter(start_date__gt=F("employment__end_date")).exists()
+    assert BenefitDeduction.objects.exists()
 
 
 def _statuses(text: str, count: int) -> list[int]:

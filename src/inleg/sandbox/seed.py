@@ -266,7 +266,8 @@ def _people(
                 people.append(person)
                 start = max(born + timedelta(days=365 * 18), date(2015, 1, 1)) + timedelta(days=rng.randint(0, 2500))
                 start = start.replace(day=1)
-                ended = rng.random() < 0.1
+                # about one in ten ended; each employer's last employee always, so every employer has one
+                ended = rng.random() < 0.1 or i >= total - len(employers)
                 end = start + timedelta(days=rng.randint(200, 1500)) if ended else None
                 factor = rng.choice((Decimal("1.0000"), Decimal("0.8000"), Decimal("0.6000"), Decimal("0.5000"),
                                      Decimal("0.3947"), Decimal("1.1667")))  # fmt: skip
@@ -278,15 +279,20 @@ def _people(
                 jobs.append(job)
                 pensify = components.get((admin.pk, PENSIFY_KEY))
                 from_date = max(start, date(2024, 1, 1))
+                # an employment that ended before 2024 gets no fixed values (the API would refuse them too);
+                # the draws are made all the same, so the rest of the data stays as it was
+                ended_before = end is not None and end < from_date
                 if pensify is not None and rng.random() < 0.8:
-                    benefits.append(BenefitDeduction(employment=job, component=pensify, start_date=from_date,
-                                                     value=Decimal(rng.choice((25, 50, 75, 100))),
-                                                     version=versions + count + (i - offset)))  # fmt: skip
+                    value = Decimal(rng.choice((25, 50, 75, 100)))
+                    if not ended_before:
+                        benefits.append(BenefitDeduction(employment=job, component=pensify, start_date=from_date,
+                                                         value=value, version=versions + count + (i - offset)))  # fmt: skip  # noqa: E501 L
                 net = components[(admin.pk, NET_DEDUCTION_KEY)]
                 if rng.random() < 0.3:
-                    benefits.append(BenefitDeduction(employment=job, component=net, start_date=from_date,
-                                                     value=Decimal(rng.choice((10, 20, 50))),
-                                                     version=versions + 2 * count + (i - offset)))  # fmt: skip
+                    value = Decimal(rng.choice((10, 20, 50)))
+                    if not ended_before:
+                        benefits.append(BenefitDeduction(employment=job, component=net, start_date=from_date,
+                                                         value=value, version=versions + 2 * count + (i - offset)))  # fmt: skip  # noqa: E501 L
                 for number in (1, 2, 3):
                     links.append(EmploymentFund(employment=job, fund=funds[(admin.pk, number)], start_date=start,
                                                 version=versions + 3 * count + (i - offset)))  # fmt: skip

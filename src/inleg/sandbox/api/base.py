@@ -10,10 +10,11 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any
 
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -172,7 +173,10 @@ def authenticate(request: HttpRequest) -> tuple[LoketUser, frozenset[str]]:
         .first()
     )
     if token is None or token.user is None or not token.user.is_active:
+        # An inactive user's token is not accepted at all: 401, as for an unknown token (see README.md).
         raise ApiError(401, {"message": UNAUTHORIZED_MESSAGE})
+    if token.user.kind == LoketUser.Kind.WEBSERVICE:
+        raise forbidden()  # a webservice user may call none of these operations: Loket's 403, on every one
     profile = ClientProfile.objects.filter(application_id=token.application_id).first()
     activities = frozenset(profile.allowed_activities) if profile else frozenset()
     return token.user, activities
@@ -235,8 +239,78 @@ def _literal(text: str) -> Any:
     return Decimal(text) if "." in text else int(text)
 
 
-def parse_filter(ctx: Context, text: str, fields: Mapping[str, str]) -> Q:
-    """``field op value [and field op value ...]`` to a Q; an unknown field or bad term is a 400 naming it."""
+def _field_of(model: type[Model] | None, lookup: str) -> Any:
+    """The model field a ``a__b__c`` lookup ends on (None when the model is unknown)."""
+    if model is None:
+        return None
+    field_ = None
+    for part in lookup.split("__"):
+        if model is None:
+            return None
+        field_ = model._meta.get_field(part)
+        model = field_.related_model if field_.is_relation else None  # type: ignore[assignment]
+    if field_ is not None and field_.many_to_one:
+        return field_.target_field  # a foreign key (``employee_id``) compares as the key it points at
+    return field_
+
+
+_INTEGER_TYPES = frozenset({"AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
+                            "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
+                            "PositiveSmallIntegerField"})  # fmt: skip
+
+
+def _typed(ctx: Context, name: str, raw: str, value: Any, field_: Any) -> Any:
+    """The filter value converted to the field's type; a value that type cannot hold is a 400 naming both."""
+    if field_ is None:
+        return value
+    kind = field_.get_internal_type()
+    text = value if isinstance(value, str) else raw
+    if kind in ("DateField", "DateTimeField"):
+        try:
+            if not isinstance(value, str):
+                raise ValueError(raw)
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ctx.bad_request(f"filter: {name}: {raw} is not a date (YYYY-MM-DD).", properties=[name]) from None
+    if kind in _INTEGER_TYPES:
+        try:
+            if isinstance(value, bool | Decimal):
+                raise ValueError(raw)
+            number = int(text)
+        except ValueError:
+            raise ctx.bad_request(f"filter: {name}: {raw} is not a whole number.", properties=[name]) from None
+        low, high = connection.ops.integer_field_range(kind)
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise ctx.bad_request(f"filter: {name}: {raw} lies outside {low}..{high}.", properties=[name])
+        return number
+    if kind == "DecimalField":
+        try:
+            if isinstance(value, bool):
+                raise InvalidOperation(raw)
+            number = Decimal(text)
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite():
+            raise ctx.bad_request(f"filter: {name}: {raw} is not a number.", properties=[name])
+        return number
+    if kind == "UUIDField":
+        try:
+            return uuid.UUID(str(text))
+        except ValueError:
+            raise ctx.bad_request(f"filter: {name}: {raw} is not an id (GUID).", properties=[name]) from None
+    if kind == "BooleanField":
+        if not isinstance(value, bool):
+            raise ctx.bad_request(f"filter: {name}: {raw} is not true or false.", properties=[name])
+        return value
+    return text if not isinstance(value, bool) else raw
+
+
+def parse_filter(ctx: Context, text: str, fields: Mapping[str, str], model: type[Model] | None = None) -> Q:
+    """``field op value [and field op value ...]`` to a Q; an unknown field or bad term is a 400 naming it.
+
+    With ``model``, each value is converted to its field's type (dates, whole numbers, decimals, GUIDs);
+    a value that does not fit is a 400 naming the field and the value.
+    """
     query = Q()
     for part in re.split(r"\s+and\s+", text.strip(), flags=re.IGNORECASE):
         found = _TERM_RE.fullmatch(part)
@@ -252,14 +326,12 @@ def parse_filter(ctx: Context, text: str, fields: Mapping[str, str]) -> Q:
                 raise ctx.bad_request(f"filter: '{name} {op} null' is not possible; use eq or ne with null.")
             term = Q(**{f"{lookup}__isnull": True})
         else:
-            if isinstance(value, str) and op in ("eq", "ne"):
+            field_ = _field_of(model, lookup)
+            value = _typed(ctx, name, raw, value, field_)
+            text_field = field_ is None or field_.get_internal_type() in ("CharField", "TextField", "EmailField")
+            if isinstance(value, str) and text_field and op in ("eq", "ne"):
                 term = Q(**{f"{lookup}__iexact": value})
             else:
-                if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                    try:
-                        value = date.fromisoformat(value)
-                    except ValueError:
-                        raise ctx.bad_request(f"filter: '{raw}' is not a valid date.", properties=[name]) from None
                 term = Q(**{f"{lookup}__{_COMPARE[op]}": value})
         query &= ~term if op == "ne" else term
     return query
@@ -278,7 +350,11 @@ def parse_order(ctx: Context, text: str, fields: Mapping[str, str]) -> list[str]
     return order
 
 
-def _positive_int(ctx: Context, name: str, default: int) -> int:
+MAX_PAGE_SIZE = 1000
+MAX_PAGE_NUMBER = 2_147_483_647  # Loket's paging fields are 32-bit integers
+
+
+def _positive_int(ctx: Context, name: str, default: int, most: int) -> int:
     raw = ctx.request.GET.get(name)
     if raw is None or raw == "":
         return default
@@ -286,9 +362,16 @@ def _positive_int(ctx: Context, name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ctx.bad_request(f"{name}: '{raw}' is not a whole number.", properties=[name]) from None
-    if value < 1:
-        raise ctx.bad_request(f"{name}: '{raw}' must be 1 or more.", properties=[name])
+    if not 1 <= value <= most:
+        raise ctx.bad_request(f"{name}: '{raw}' must lie within 1..{most}.", properties=[name])
     return value
+
+
+def _paging(ctx: Context) -> tuple[int, int]:
+    return (
+        _positive_int(ctx, "pageNumber", 1, MAX_PAGE_NUMBER),
+        _positive_int(ctx, "pageSize", 250, MAX_PAGE_SIZE),
+    )
 
 
 def page(
@@ -299,11 +382,10 @@ def page(
     default_order: tuple[str, ...],
 ) -> HttpResponse:
     """The list envelope over a queryset, with ``filter``, ``orderBy``, ``pageNumber`` and ``pageSize``."""
-    page_number = _positive_int(ctx, "pageNumber", 1)
-    page_size = _positive_int(ctx, "pageSize", 250)
+    page_number, page_size = _paging(ctx)
     text = ctx.request.GET.get("filter")
     if text:
-        queryset = queryset.filter(parse_filter(ctx, text, fields))
+        queryset = queryset.filter(parse_filter(ctx, text, fields, queryset.model))
     order = ctx.request.GET.get("orderBy")
     ordering = [*parse_order(ctx, order, fields), *default_order] if order else list(default_order)
     queryset = queryset.order_by(*ordering)
@@ -328,8 +410,7 @@ def envelope(ctx: Context, embedded: list[Any], total: int, page_number: int = 1
 
 def page_list(ctx: Context, rows: list[dict[str, Any]]) -> HttpResponse:
     """Paging over an already built list (small lists that come from no single query)."""
-    page_number = _positive_int(ctx, "pageNumber", 1)
-    page_size = _positive_int(ctx, "pageSize", 250)
+    page_number, page_size = _paging(ctx)
     start = (page_number - 1) * page_size
     return envelope(ctx, rows[start : start + page_size], len(rows), page_number, page_size)
 

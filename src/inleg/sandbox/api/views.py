@@ -32,6 +32,8 @@ from inleg.sandbox.api.base import (
 from inleg.sandbox.api.chains import Overlap, check_update, day_before, place
 from inleg.sandbox.core.models import (
     BENEFIT_CATEGORIES,
+    BENEFIT_VALUE_MAX,
+    BENEFIT_VALUE_MIN,
     BenefitDeduction,
     Employee,
     Employer,
@@ -281,6 +283,12 @@ def _overlap_error(ctx: Context, kind: str, error: Overlap, start: date, end: da
     )
 
 
+def _lock_chain(employment_id: Any) -> None:
+    """Lock the employment row: every write to one of its chains (POST, PUT, DELETE) takes this lock first,
+    so two writes cannot both pass the overlap check against the same old chain."""
+    Employment.objects.select_for_update().filter(pk=employment_id).first()
+
+
 def _touch(employment: Employment) -> None:
     number = next_versions(2)
     Employment.objects.filter(pk=employment.pk).update(version=number)
@@ -313,7 +321,7 @@ def create_benefit(ctx: Context, employment_id: str) -> HttpResponse:
     ctx.require(employment.employee.employer_id)
     data = read_json(ctx)
     start, end = _dates(ctx, data, employment)
-    value = _amount(ctx, data.get("value"), "value", Decimal("0.01"), Decimal("99999.99"), 2)
+    value = _amount(ctx, data.get("value"), "value", BENEFIT_VALUE_MIN, BENEFIT_VALUE_MAX, 2)
     component_data = data.get("payrollComponent")
     key = component_data.get("key") if isinstance(component_data, dict) else None
     if isinstance(key, bool) or not isinstance(key, int):
@@ -329,7 +337,7 @@ def create_benefit(ctx: Context, employment_id: str) -> HttpResponse:
             ["payrollComponent.key"],
         )
     with transaction.atomic():
-        Employment.objects.select_for_update().filter(pk=employment.pk).first()
+        _lock_chain(employment.pk)
         chain = list(BenefitDeduction.objects.filter(employment=employment, component=component))
         for record in chain:
             if record.start_date == start and record.end_date == end and record.value == value:
@@ -367,7 +375,7 @@ def update_benefit(ctx: Context, benefit_id: str) -> HttpResponse:
     record = _benefit_for(ctx, benefit_id)
     data = read_json(ctx)
     start, end = _dates(ctx, data, record.employment)
-    value = _amount(ctx, data.get("value"), "value", Decimal("0.01"), Decimal("99999.99"), 2)
+    value = _amount(ctx, data.get("value"), "value", BENEFIT_VALUE_MIN, BENEFIT_VALUE_MAX, 2)
     component_data = data.get("payrollComponent")
     if isinstance(component_data, dict) and component_data.get("key") not in (None, record.component.key):
         raise ctx.bad_request(
@@ -376,6 +384,7 @@ def update_benefit(ctx: Context, benefit_id: str) -> HttpResponse:
             ["payrollComponent.key"],
         )
     with transaction.atomic():
+        _lock_chain(record.employment_id)
         locked = BenefitDeduction.objects.select_for_update().get(pk=record.pk)
         check_if_match(ctx, locked.etag)
         others = list(
@@ -398,6 +407,7 @@ def update_benefit(ctx: Context, benefit_id: str) -> HttpResponse:
 def delete_benefit(ctx: Context, benefit_id: str) -> HttpResponse:
     record = _benefit_for(ctx, benefit_id)
     with transaction.atomic():
+        _lock_chain(record.employment_id)
         locked = BenefitDeduction.objects.select_for_update().filter(pk=record.pk).first()
         if locked is None:
             raise not_found()
@@ -480,7 +490,7 @@ def create_employment_fund(ctx: Context, employment_id: str) -> HttpResponse:
         raise ctx.bad_request(f"fund.key: {key} is no fund of this wage model.", ["fund.key"])
     terms = _fund_terms(ctx, data)
     with transaction.atomic():
-        Employment.objects.select_for_update().filter(pk=employment.pk).first()
+        _lock_chain(employment.pk)
         chain = list(EmploymentFund.objects.filter(employment=employment, fund=fund))
         for record in chain:
             same = all(getattr(record, k) == v for k, v in terms.items())
@@ -508,6 +518,7 @@ def update_employment_fund(ctx: Context, employment_fund_id: str) -> HttpRespons
     start, end = _dates(ctx, data, record.employment)
     terms = _fund_terms(ctx, data)
     with transaction.atomic():
+        _lock_chain(record.employment_id)
         locked = EmploymentFund.objects.select_for_update().get(pk=record.pk)
         check_if_match(ctx, locked.etag)
         others = list(

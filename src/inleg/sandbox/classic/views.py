@@ -122,6 +122,7 @@ def payroll(request: HttpRequest, admin_id: str) -> HttpResponse:
 
     admin = get_object_or_404(PayrollAdministration, pk=admin_id)
     form = RunForm(request.POST if request.POST.get("action") == "run" else None)
+    problem = ""
     if request.method == "POST":
         try:
             if request.POST.get("action") == "run" and form.is_valid():
@@ -134,7 +135,7 @@ def payroll(request: HttpRequest, admin_id: str) -> HttpResponse:
                 messages.success(request, _("Verloning %(p)s is goedgekeurd.") % {"p": run.period})
                 return redirect("classic-payroll", admin_id=admin.pk)
         except PayrollError as error:
-            form.add_error(None, str(error))
+            problem = str(error)  # shown above the form (the approve button posts no form data to attach it to)
     runs = PayrollRun.objects.filter(administration=admin).select_related("period").exclude(status=RunStatus.REMOVED)
-    context = {"admin": admin, "form": form, "runs": runs, "done": RunStatus.DONE}
+    context = {"admin": admin, "form": form, "runs": runs, "done": RunStatus.DONE, "problem": problem}
     return render(request, "sandbox/classic/payroll.html", context)

@@ -221,6 +221,7 @@ CATEGORIES: dict[int, str] = {
     50: "Totalen",
 }
 BENEFIT_CATEGORIES = frozenset({7, 9, 11, 12, 13, 17, 30})
+NET_CATEGORIES = frozenset({9, 13})  # net components: their amount is paid or withheld net, not gross
 DEDUCTION_OR_PAYMENT: dict[int, str] = {1: "Inhouding", 2: "Betaling"}
 # Result columns (where a component lands on the payslip).
 COLUMNS: dict[int, str] = {1: "Bruto loon", 2: "Netto", 3: "Werkgeverslasten", 4: "Totalen", 5: "Excasso"}
@@ -264,6 +265,19 @@ class PayrollComponent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.description}"
+
+    def clean(self) -> None:
+        # The excasso pays out money the run withheld: a gross component must be withheld net to be paid on.
+        if self.to_excasso and not self.withheld_net and self.category not in NET_CATEGORIES:
+            raise ValidationError(
+                {
+                    "to_excasso": _(
+                        "Component %(key)s is een brutocomponent dat niet netto wordt ingehouden; via excasso "
+                        "zou geld worden overgemaakt dat nooit is ingehouden. Vink ook 'netto inhouden' aan."
+                    )
+                    % {"key": self.key}
+                }
+            )
 
 
 class Fund(models.Model):
@@ -363,6 +377,10 @@ class Employment(Versioned):
             raise ValidationError({"end_date": _("De datum uit dienst ligt vóór de datum in dienst.")})
 
 
+# Loket's bounds for period data: signed amounts, 0 stops a contribution from a date.
+BENEFIT_VALUE_MIN, BENEFIT_VALUE_MAX = Decimal("-100000000.00"), Decimal("100000000.00")
+
+
 class BenefitDeduction(Versioned):
     """A fixed value of a payroll component on an employment (Toeslagen), a broken chain per component."""
 
@@ -371,7 +389,12 @@ class BenefitDeduction(Versioned):
     component = models.ForeignKey(PayrollComponent, on_delete=models.PROTECT, verbose_name=_("looncomponent"))
     start_date = models.DateField(_("begindatum"))
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
-    value = models.DecimalField(_("waarde"), max_digits=7, decimal_places=2)
+    value = models.DecimalField(
+        _("waarde"),
+        max_digits=11,
+        decimal_places=2,
+        validators=[MinValueValidator(BENEFIT_VALUE_MIN), MaxValueValidator(BENEFIT_VALUE_MAX)],
+    )
 
     class Meta:
         verbose_name = _("vaste waarde")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from inleg.funds import FundError, calculate_case
 from inleg.sandbox.core.models import (
+    NET_CATEGORIES,
     BenefitDeduction,
     Employment,
     EmploymentFund,
@@ -37,7 +38,6 @@ GROSS_TOTAL_KEY = 257
 SV_TOTAL_KEY = 265
 EXCASSO_KEY = 990
 ENGINE_TOTALS = frozenset({257, 265, 543, 544, 545, 546, 547})
-NET_CATEGORIES = frozenset({9, 13})
 COL_GROSS, COL_NET, COL_EMPLOYER, COL_TOTALS, COL_EXCASSO = 1, 2, 3, 4, 5
 
 
@@ -235,9 +235,10 @@ class Computation:
             lines.append(Line(key, c.description, c.category, column, value))
             total_257 += c.in_257 * value
             total_265 += c.in_265 * value
-            if c.withheld_net and column == COL_GROSS:
+            withheld = c.withheld_net and column == COL_GROSS
+            if withheld:
                 lines.append(Line(key, c.description, 13, COL_NET, value))
-            if c.to_excasso:
+            if c.to_excasso and (withheld or column == COL_NET):  # only money withheld (or net) is paid on
                 excasso += value
         for row in fund_rows:
             if not row["participates"]:
@@ -354,7 +355,7 @@ def run_period(admin: PayrollAdministration, year: int, number: int, user: Loket
 
 def approve_run(run: PayrollRun, user: LoketUser | None = None) -> PayrollRun:
     """Approve a finished run and write its excasso; approving twice changes nothing."""
-    from inleg.sandbox.payroll.sepa import write_excasso
+    from inleg.sandbox.payroll.sepa import SepaError, write_excasso
 
     with transaction.atomic():
         run = PayrollRun.objects.select_for_update().select_related("period", "administration__employer").get(pk=run.pk)
@@ -369,5 +370,15 @@ def approve_run(run: PayrollRun, user: LoketUser | None = None) -> PayrollRun:
         run.approval_time = timezone.now()
         run.approved_by = user
         run.save()
-        write_excasso(run)
+        try:
+            write_excasso(run)
+        except SepaError as problem:  # the approval is rolled back with it: the run stays gereed
+            employer = run.administration.employer
+            raise PayrollError(
+                _(
+                    "verloning %(p)s van werkgever %(w)s kan niet worden goedgekeurd: de excasso kan niet worden "
+                    "gemaakt (%(e)s). Vul het IBAN van de pensioenuitvoerder in bij de werkgever."
+                )
+                % {"p": run.period, "w": f"{employer.employer_number} {employer.company_name}", "e": problem}
+            ) from problem
     return run

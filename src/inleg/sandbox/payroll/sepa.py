@@ -50,16 +50,22 @@ def reference(employer_number: int, employee_number: int, year: int, period: int
     return f"Pensioeninleg werkgever {employer_number} werknemer {employee_number} periode {year}-{period:02d}"
 
 
-def build(run: PayrollRun) -> tuple[bytes, int, Decimal]:
-    employer = run.administration.employer
-    if not employer.pension_provider_iban:
-        raise SepaError(f"employer {employer.employer_number} has no IBAN of the pension provider")
+def payments_of(run: PayrollRun) -> list[tuple[Any, Decimal]]:
+    """The run's excasso lines to pay: (employment, amount), in employee number order."""
     lines = (
         PayrollResult.objects.filter(run=run, component_key=EXCASSO_KEY, value__gt=0)
         .select_related("employment__employee")
         .order_by("employment__employee__employee_number", "employment__payroll_id")
     )
-    payments = [(line.employment, line.value) for line in lines]
+    return [(line.employment, line.value) for line in lines]
+
+
+def build(run: PayrollRun, payments: list[tuple[Any, Decimal]] | None = None) -> tuple[bytes, int, Decimal]:
+    employer = run.administration.employer
+    if not employer.pension_provider_iban:
+        raise SepaError(f"employer {employer.employer_number} has no IBAN of the pension provider")
+    if payments is None:
+        payments = payments_of(run)
     total = sum((amount for _, amount in payments), Decimal("0.00"))
     root = etree.Element(f"{{{NS}}}Document", nsmap={None: NS})
     initiation = _sub(root, "CstmrCdtTrfInitn")
@@ -110,9 +116,10 @@ def write_excasso(run: PayrollRun) -> SepaFile | None:
     existing = SepaFile.objects.filter(run=run).first()
     if existing is not None:
         return existing
-    xml, count, total = build(run)
-    if count == 0:
-        return None
+    payments = payments_of(run)
+    if not payments:
+        return None  # nothing to pay: no file, and no pension provider's IBAN needed
+    xml, count, total = build(run, payments)
     message_id = etree.fromstring(xml).findtext(f".//{{{NS}}}MsgId")
     sepa = SepaFile.objects.create(run=run, message_id=message_id, xml=xml.decode("utf-8"), payments=count, total=total)
     directory = settings.SANDBOX_SEPA_DIR

@@ -358,3 +358,20 @@ def test_benefit_values_may_be_zero_or_negative_within_lokets_bounds(api: Api, e
     assert changed.status_code == 200, changed.content
     assert BenefitDeduction.objects.get(pk=record.pk).value == Decimal("99999999.99")
     assert api.put(ITEM.format(record.pk), {"startDate": "2024-01-01", "value": 100000000.5}).status_code == 400
+
+
+def test_a_provider_level_user_can_hold_other_rights_for_one_employer(seeded: Any) -> None:
+    from inleg.sandbox.core.models import EmployerLink
+    from inleg.sandbox.core.rights import Right
+
+    office = LoketUser.objects.get(username="kantoor")
+    first, second = Employer.objects.order_by("employer_number")[:2]
+    EmployerLink.objects.create(user=office, employer=second, rights=[Right.READ_EMPLOYMENTS])
+    kantoor = Api(make_token("kantoor"))
+    # AK-niveau: still every employer of the office, with the office's rights where no link says otherwise
+    assert [e["employerNumber"] for e in kantoor.get(V2).json()["_embedded"]] == [20001, 20002]
+    assert kantoor.get(f"{V2}/{first.pk}/employees").status_code == 200
+    assert kantoor.get(f"{V2}/{second.pk}/employees/employments").status_code == 200
+    refused = kantoor.get(f"{V2}/{second.pk}/employees")  # Raadplegen HRM-gegevens not held at 20002
+    assert refused.status_code == 403
+    assert "Insufficient rights" in refused.json()["message"]

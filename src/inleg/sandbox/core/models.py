@@ -135,14 +135,21 @@ class LoketUser(AbstractUser):
         """The rights this user holds for an employer (empty when it cannot reach it)."""
         if not self.is_active or self.kind == self.Kind.WEBSERVICE:
             return set()
-        if self.level == self.Level.PROVIDER:
-            return set(self.provider_rights) if employer.provider_id == self.provider_id else set()
         link = EmployerLink.objects.filter(user=self, employer=employer).first()
+        if self.level == self.Level.PROVIDER:
+            if employer.provider_id != self.provider_id:
+                return set()
+            # Rights per employer: a link for this employer overrides the rights at AK-niveau.
+            return set(link.rights) if link else set(self.provider_rights)
         return set(link.rights) if link else set()
 
 
 class EmployerLink(models.Model):
-    """An employer-level user linked to an employer, with the rights held there."""
+    """A user linked to an employer with the rights held there.
+
+    For a user at werkgeverniveau the links are the employers it reaches; for a user at AK-niveau (who
+    reaches every employer of the office) a link sets other rights for that one employer.
+    """
 
     user = models.ForeignKey(
         LoketUser, on_delete=models.CASCADE, related_name="employer_links", verbose_name=_("gebruiker")

@@ -75,6 +75,10 @@ def test_the_seeds_five_steps_make_the_connection_active_and_employees_come_in(s
     # The import runs in the worker; the page refreshes itself while it runs.
     expect(page.locator("#sync .badge.done").first).to_be_visible(timeout=60_000)
     shot(page, "7-import-klaar")
+    page.locator("#sync tbody a").first.click()
+    expect(page.locator("#run-status")).to_have_text("klaar")
+    expect(page.get_by_text("100%")).to_be_visible()
+    shot(page, "7b-synchronisatie")
     page.get_by_role("link", name="Werknemers", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("Werknemers"))).to_be_visible()
     expect(page.locator("tbody tr").first).to_be_visible()

@@ -111,7 +111,7 @@ def test_incremental_sync_brings_a_leavers_end_date_and_a_changed_start_and_dele
     assert run.changes[0]["fields"] == [["end_date", "", "2026-10-31"]]
     assert Employment.objects.filter(company=admin.company).count() == count
     page = web.get(f"/employees/syncs/{run.pk}/").content.decode()
-    assert "2026-10-31" in page
+    assert "uit dienst: — → 2026-10-31" in page  # the field by its Dutch name, old and new value
 
 
 def test_the_schedule_enqueues_a_due_sync_once(web: Client, admin: User) -> None:
@@ -168,3 +168,26 @@ def test_many_changes_are_read_by_listing_and_all_arrive(web: Client, admin: Use
     assert run.counts["leavers"] == 7
     ended = Employment.objects.filter(company=admin.company, loket_id__in=ids, end_date=date(2026, 12, 31))
     assert ended.count() == 7
+
+
+def test_a_run_whose_worker_died_does_not_block_new_syncs(admin: User, settings: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inleg.platform.employees.sync import request_sync
+
+    settings.SYNC_STALE_AFTER_S = 600
+    lost = SyncRun.objects.create(
+        company=admin.company,
+        kind=SyncRun.Kind.FULL,
+        trigger=SyncRun.Trigger.SCHEDULE,
+        status=SyncRun.Status.RUNNING,
+        heartbeat_at=timezone.now() - timedelta(seconds=601),
+    )
+    alive = request_sync(admin.company, SyncRun.Kind.INCREMENTAL, SyncRun.Trigger.MANUAL)
+    assert alive.pk != lost.pk
+    lost.refresh_from_db()
+    assert lost.status == SyncRun.Status.FAILED
+    assert "geen teken van leven" in lost.errors[0]["reason"]
+    assert request_sync(admin.company, SyncRun.Kind.INCREMENTAL, SyncRun.Trigger.MANUAL).pk == alive.pk

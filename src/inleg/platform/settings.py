@@ -8,6 +8,7 @@ developer's machine and match the sandbox's seeded client.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -73,8 +74,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # claiming a task) is serialised between the web process and the worker.
     DATABASES["default"]["OPTIONS"] = {"timeout": 30, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    # Tests use a file too (not shared-cache memory), so that locks behave as between real processes.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "platform-test.sqlite3")}
+    # Tests use a file too (not shared-cache memory), so that locks behave as between real processes; one per
+    # test process, so that two test runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"inleg-platform-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -152,6 +156,7 @@ SYNC_INTERVAL_S = int(os.environ.get("PLATFORM_SYNC_INTERVAL_S", "3600"))
 FULL_SYNC_INTERVAL_S = int(os.environ.get("PLATFORM_FULL_SYNC_INTERVAL_S", str(24 * 3600)))
 SYNC_RESUME_DELAY_S = int(os.environ.get("PLATFORM_SYNC_RESUME_DELAY_S", "30"))
 SYNC_MAX_RESUMES = int(os.environ.get("PLATFORM_SYNC_MAX_RESUMES", "5"))
+SYNC_STALE_AFTER_S = int(os.environ.get("PLATFORM_SYNC_STALE_AFTER_S", "900"))
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -60,7 +61,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 throttle.clear(email)
                 login(request, user)
                 target = request.GET.get("next", "")
-                if not target.startswith("/") or target.startswith("//"):
+                if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
                     target = reverse("home")
                 return redirect(target)
     status = 429 if locked else 200

@@ -110,12 +110,26 @@ class SyncRun(models.Model):
     requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written with every progress step: a running run without a heartbeat for long has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     MAX_CHANGES_LOGGED: ClassVar[int] = 500
 
     class Meta:
         ordering = ("-created_at", "-pk")
+
+    @property
+    def phase_label(self) -> str:
+        labels = {
+            "start": _("starten"),
+            "versions": _("wijzigingsnummers ophalen"),
+            "employees": _("werknemers ophalen"),
+            "employments": _("dienstverbanden ophalen"),
+            "saving": _("opslaan"),
+            "done": _("afronden"),
+        }
+        return str(labels.get(self.phase, self.phase))
 
     @property
     def percent(self) -> int:

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inleg.loket import Employee as LoketEmployee
 from inleg.loket import Employment as LoketEmployment
@@ -57,6 +58,17 @@ def request_sync(
 
     with transaction.atomic():
         Company.objects.select_for_update().filter(pk=company.pk).first()  # one asker at a time per company
+        now = timezone.now()
+        SyncRun.objects.filter(
+            company=company,
+            status=SyncRun.Status.RUNNING,
+            heartbeat_at__lt=now - timedelta(seconds=settings.SYNC_STALE_AFTER_S),
+        ).update(
+            status=SyncRun.Status.FAILED,
+            finished_at=now,
+            phase="",
+            errors=[{"where": "platform", "reason": _("Afgebroken: de verwerking gaf te lang geen teken van leven.")}],
+        )
         waiting = SyncRun.objects.filter(
             company=company, status__in=(SyncRun.Status.QUEUED, SyncRun.Status.RUNNING)
         ).first()
@@ -122,7 +134,9 @@ class Recorder:
         self.errors: list[dict[str, Any]] = []
 
     def progress(self, phase: str, done: int, total: int) -> None:
-        SyncRun.objects.filter(pk=self.run.pk).update(phase=phase, done=done, total=total, counts=self.counts)
+        SyncRun.objects.filter(pk=self.run.pk).update(
+            phase=phase, done=done, total=total, counts=self.counts, heartbeat_at=timezone.now()
+        )
 
     def change(self, kind: str, subject: str, fields: Iterable[tuple[str, Any, Any]] = ()) -> None:
         if len(self.changes) < SyncRun.MAX_CHANGES_LOGGED:
@@ -147,16 +161,25 @@ def _show(value: Any) -> str:
 def execute(run_id: int) -> str:
     """Run one sync; returns its final status. Safe to call twice for one run (the second call does nothing)."""
     claimed = SyncRun.objects.filter(pk=run_id, status=SyncRun.Status.QUEUED).update(
-        status=SyncRun.Status.RUNNING, started_at=timezone.now(), phase="start"
+        status=SyncRun.Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now(), phase="start"
     )
     run = SyncRun.objects.select_related("company").get(pk=run_id)
     if not claimed:
         return run.status
     recorder = Recorder(run)
+    try:
+        return _execute(run, recorder)
+    except Exception as error:  # a fault of ours: the run says so, the task fails too
+        recorder.error("platform", f"{error.__class__.__name__}: {error}")
+        _finish(run, recorder, SyncRun.Status.FAILED)
+        raise
+
+
+def _execute(run: SyncRun, recorder: Recorder) -> str:
     connection = LoketConnection.objects.filter(company=run.company).first()
     try:
         if connection is None or connection.state != State.ACTIVE or not connection.employer_id:
-            raise services.ReauthorizationNeeded("the Loket.nl connection is not active")
+            raise services.ReauthorizationNeeded(_("De Loket.nl-koppeling is niet actief."))
         with services.client_for(connection) as client:
             if run.kind == SyncRun.Kind.INCREMENTAL and connection.last_version is not None:
                 to_version = _incremental(client, connection, run, recorder)
@@ -170,10 +193,12 @@ def execute(run_id: int) -> str:
     except TRANSIENT as error:
         return _interrupted(run, recorder, error)
     except errors.Unauthorized as error:
-        LoketConnection.objects.filter(pk=connection.pk).update(expires_at=None)  # type: ignore[union-attr]
+        assert connection is not None
+        LoketConnection.objects.filter(pk=connection.pk).update(expires_at=None)
         return _interrupted(run, recorder, error)
     except errors.Forbidden as error:
-        services.check(connection)  # type: ignore[arg-type]
+        assert connection is not None
+        services.check(connection)
         recorder.error(error.activity or "", str(error))
         return _finish(run, recorder, SyncRun.Status.FAILED)
     except (services.ReauthorizationNeeded, errors.LoketError) as error:
@@ -350,7 +375,12 @@ def _apply(
     # Group the work by employee so that each chunk holds whole employees with their employments.
     touched_people = set(people_diff.created) | set(people_diff.updated)
     touched_jobs = set(jobs_diff.created) | set(jobs_diff.updated) | set(version_changes)
-    owners = sorted(touched_people | {job_owner[j] for j in touched_jobs})
+
+    def number(owner: str) -> tuple[int, str]:
+        record = incoming_people.get(owner) or stored_people.get(owner) or {}
+        return (int(record.get("employee_number") or 0), owner)
+
+    owners = sorted(touched_people | {job_owner[j] for j in touched_jobs}, key=number)
     jobs_by_owner: dict[str, list[str]] = {}
     for job_id in touched_jobs:
         jobs_by_owner.setdefault(job_owner[job_id], []).append(job_id)
@@ -449,9 +479,10 @@ def _write_chunk(
     new_jobs, changed_jobs = [], []
     for o in owners:
         for job_id in jobs_by_owner.get(o, ()):
-            record = incoming_jobs.get(job_id)
-            if record is None:
+            found = incoming_jobs.get(job_id)
+            if found is None:
                 continue
+            record = found
             employee_pk = pks.get(o)
             label = (
                 f"{incoming_people.get(o, stored_people.get(o, {})).get('employee_number', '?')} "

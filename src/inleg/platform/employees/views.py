@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
 
 from inleg.platform.accounts.access import company_of, company_user, requires
 from inleg.platform.accounts.models import Right
-from inleg.platform.employees.models import Employee, SyncRun
+from inleg.platform.employees.models import Employee, Employment, SyncRun
 
 
 @requires(Right.VIEW_EMPLOYEES)
@@ -39,4 +40,29 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
     if not (user.has_right(Right.VIEW_EMPLOYEES) or user.has_right(Right.MANAGE_INTEGRATION)):
         raise PermissionDenied
     sync_run = get_object_or_404(SyncRun, pk=run_id, company=company_of(request))
-    return render(request, "platform/run.html", {"run": sync_run})
+    changes = [
+        {
+            "kind": CHANGE_KINDS.get(c.get("kind", ""), c.get("kind", "")),
+            "subject": c.get("subject", ""),
+            "fields": [(_field_label(f), old, new) for f, old, new in c.get("fields", [])],
+        }
+        for c in sync_run.changes
+    ]
+    return render(request, "platform/run.html", {"run": sync_run, "changes": changes})
+
+
+CHANGE_KINDS = {
+    "employee_created": _("nieuwe werknemer"),
+    "employee_updated": _("werknemer gewijzigd"),
+    "employment_updated": _("dienstverband gewijzigd"),
+    "leaver": _("uit dienst"),
+}
+
+
+def _field_label(name: str) -> str:
+    for model in (Employment, Employee):
+        try:
+            return str(model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:
+            continue
+    return name

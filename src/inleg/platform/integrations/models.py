@@ -46,6 +46,8 @@ class LoketConnection(models.Model):
     net_component_how = models.CharField(max_length=10, blank=True)
     components_year = models.PositiveIntegerField(null=True, blank=True)
     administration_id = models.CharField(max_length=64, blank=True)
+    # The components that can hold a fixed value, as read at the last check: [{"key", "description", ...}].
+    component_options = models.JSONField(default=list, blank=True)
 
     # A message for the employer (e.g. why the connection needs re-authorising); shown until resolved.
     notice = models.TextField(blank=True)

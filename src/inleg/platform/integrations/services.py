@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inleg.loket import LoketClient, LoketOAuth, RetryPolicy, errors, new_code_verifier, new_state
+from inleg.loket import LoketClient, LoketOAuth, PayrollComponent, RetryPolicy, errors, new_code_verifier, new_state
 from inleg.platform.accounts.models import Company, Right, Role, User
 from inleg.platform.domain import components as choose
 from inleg.platform.domain.rights import missing_rights
@@ -247,6 +247,7 @@ def _components(connection: LoketConnection, client: LoketClient, year: int) -> 
     found = client.payroll_components(administration.id, year)
     connection.administration_id = administration.id
     connection.components_year = year
+    connection.component_options = _options(found)
     for prefix, name in (
         ("component", settings.LOKET_COMPONENT_NAME),
         ("net_component", settings.LOKET_NET_COMPONENT_NAME),
@@ -265,14 +266,18 @@ def _components(connection: LoketConnection, client: LoketClient, year: int) -> 
         setattr(connection, f"{prefix}_how", recognised.how if recognised else "")
 
 
-def eligible_components(connection: LoketConnection) -> list[Any]:
-    if not connection.administration_id or connection.state != State.ACTIVE:
-        return []
-    with client_for(connection) as client:
-        found = client.payroll_components(
-            connection.administration_id, connection.components_year or timezone.localdate().year
-        )
-    return choose.eligible(found)
+def _options(found: list[PayrollComponent]) -> list[dict[str, Any]]:
+    """The components that can hold a fixed value, as shown in the choice (kept on the connection)."""
+    return [
+        {
+            "key": c.key,
+            "description": c.description,
+            "category": c.category,
+            "deduction_or_payment": c.deduction_or_payment,
+        }
+        for c in sorted(found, key=lambda c: c.key)
+        if c.can_hold_fixed_value
+    ]
 
 
 def pick_component(connection: LoketConnection, which: str, key: int) -> choose.Choice:
@@ -284,6 +289,7 @@ def pick_component(connection: LoketConnection, which: str, key: int) -> choose.
             connection.administration_id, connection.components_year or timezone.localdate().year
         )
     choice = choose.pick(found, key)
+    connection.component_options = _options(found)
     setattr(connection, f"{which}_key", choice.key)
     setattr(connection, f"{which}_name", choice.description)
     setattr(connection, f"{which}_how", choice.how)

@@ -42,25 +42,20 @@ def loket(request: HttpRequest) -> HttpResponse:
     connection = _connection(request)
     can_manage = company_user(request).has_right(MANAGE)
     rights = [(name, name not in (connection.missing_rights if connection else [])) for name in REQUIRED_RIGHTS]
-    choices: list[object] = []
-    choice_error = ""
     needs_pick = (
         connection is not None
         and connection.state == State.ACTIVE
-        and (connection.component_key is None or connection.net_component_key is None or request.GET.get("change"))
+        and (
+            connection.component_key is None or connection.net_component_key is None or bool(request.GET.get("change"))
+        )
     )
-    if needs_pick and can_manage:
-        try:
-            choices = services.eligible_components(connection)  # type: ignore[arg-type]
-        except (errors.LoketError, services.ReauthorizationNeeded) as error:
-            choice_error = str(error)
+    choices = connection.component_options if (needs_pick and can_manage and connection) else []
     runs = SyncRun.objects.filter(company=company_of(request))[:8]
     context = {
         "connection": connection,
         "rights": rights,
         "can_manage": can_manage,
         "choices": choices,
-        "choice_error": choice_error,
         "runs": runs,
         "State": State,
         "open_run": next((r for r in runs if r.is_open), None),

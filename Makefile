@@ -9,7 +9,7 @@ DEMO_CASE := examples/demo-case.json
 # Debian packages the tests need: a real PostgreSQL server for the production path, chromium for pages.
 SYSTEM_PACKAGES := postgresql chromium
 
-.PHONY: demo test install system-deps lint typecheck imports unit bench clean
+.PHONY: demo test install system-deps lint typecheck imports migrations unit bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON313) -m venv $(VENV)
@@ -23,6 +23,13 @@ demo: $(STAMP)
 	$(VENV)/bin/inleg funds calc $(DEMO_CASE) --format table
 	$(VENV)/bin/inleg sandbox seed --employers 3 --employees 60
 	$(VENV)/bin/inleg platform migrate
+	@echo
+	@echo "  Werkgeversplatform  http://127.0.0.1:8000/  registreer een bedrijf, dan Bedrijf > Integraties >"
+	@echo "                      Voeg een integratie toe > Loket.nl > Autoriseer Loket.nl"
+	@echo "  Loket.nl (sandbox)  http://127.0.0.1:8001/  gebruiker koppeling, wachtwoord loket-sandbox-2024"
+	@echo "  Loket Classic       http://127.0.0.1:8001/classic/  gebruiker beheerder (zelfde wachtwoord)"
+	@echo "  Stoppen: Ctrl-C"
+	@echo
 	trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/inleg platform worker & \
 	$(VENV)/bin/inleg platform serve --port 8000 & \
@@ -38,6 +45,11 @@ typecheck: $(STAMP)
 imports: $(STAMP)
 	$(VENV)/bin/lint-imports
 
+# A model change without its migration fails here, not on somebody's database.
+migrations: $(STAMP)
+	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(PY) -m django makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=inleg.platform.settings $(PY) -m django makemigrations --check --dry-run
+
 system-deps:
 	scripts/apt-ensure $(SYSTEM_PACKAGES)
 
@@ -51,10 +63,12 @@ unit: $(STAMP) system-deps
 	DJANGO_SETTINGS_MODULE=inleg.platform.settings $(PY) -m inleg.sandbox.pgtemp $(VENV)/bin/pytest tests/platform -p no:cacheprovider
 	$(VENV)/bin/pytest tests/e2e -p no:cacheprovider
 
-test: lint typecheck imports unit
+test: lint typecheck imports migrations unit
 
-bench: $(STAMP)
+bench: $(STAMP) system-deps
 	$(PY) bench/funds.py --rows 1000000
+	$(PY) bench/sandbox.py
+	$(PY) bench/sync.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -109,7 +109,11 @@ def test_concurrent_overlapping_posts_leave_one_record(live_server: Any) -> None
     from inleg.sandbox.seed import NET_DEDUCTION_KEY
 
     seed(employers=2, employees=4, rng_seed=3)
-    employment = Employment.objects.filter(employee__employer__employer_number=20001).first()
+    employment = (  # an active one: the seed ends one employment per employer, maybe before 2024
+        Employment.objects.filter(employee__employer__employer_number=20001, end_date__isnull=True)
+        .order_by("employee__employee_number")
+        .first()
+    )
     BenefitDeduction.objects.filter(employment=employment).delete()
     token = make_token("koppeling")
     url = f"{live_server.url}/v2/providers/employers/employees/employments/{employment.pk}/benefitsanddeductions"

@@ -208,3 +208,33 @@ def test_excasso_pays_only_money_withheld(known: Employment) -> None:
     assert lines[(PENSIFY_KEY, 1)] == Decimal("100.00")
     assert (PENSIFY_KEY, 2) not in lines
     assert lines[(990, 5)] == Decimal("25.00")
+
+
+def test_a_fund_chain_that_joins_up_with_the_same_terms_is_one_link(known: Employment) -> None:
+    # Two records of fund 1 that join up (end 2024-01-31, next from 2024-02-01) compute as the one record did.
+    [record] = EmploymentFund.objects.filter(employment=known, fund__number=1)
+    record.end_date = date(2024, 1, 31)
+    record.save()
+    EmploymentFund.objects.create(employment=known, fund=record.fund, start_date=date(2024, 2, 1))
+    run = run_period(known.administration, 2024, 3)
+    lines = {(r.component_key, r.column): r.value for r in run.results.filter(employment=known)}
+    assert lines[(601, 1)] == Decimal("190.34")  # as in the single-record test above
+
+
+def test_a_fund_that_changes_terms_within_the_year_is_refused_by_name(known: Employment) -> None:
+    [record] = EmploymentFund.objects.filter(employment=known, fund__number=1)
+    record.end_date = date(2024, 1, 31)
+    record.save()
+    EmploymentFund.objects.create(
+        employment=known,
+        fund=record.fund,
+        start_date=date(2024, 2, 1),
+        deviation_premium=Decimal("8.0000"),
+        deviation_total=Decimal("20.0000"),
+    )
+    with pytest.raises(PayrollError) as refused:
+        run_period(known.administration, 2024, 3)
+    message = str(refused.value)
+    assert "fonds 1" in message
+    assert str(known.employee.employee_number) in message
+    assert "2024-02-01" in message

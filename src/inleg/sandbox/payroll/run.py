@@ -6,7 +6,7 @@ Wage tax is not computed: the results carry no wage tax and no net wage, and the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -78,6 +78,16 @@ def _salary_in(employment: Employment, start: date, end: date) -> Decimal:
         return Decimal("0.00")
     days, total = (last - first).days + 1, (end - start).days + 1
     return employment.salary if days == total else _money(employment.salary * days / total)
+
+
+def _span(start: date, end: date | None) -> str:
+    return f"{start.isoformat()}..{end.isoformat() if end else ''}"
+
+
+def _terms(
+    record: EmploymentFund,
+) -> tuple[tuple[Decimal | None, Decimal | None], tuple[Decimal | None, Decimal | None]]:
+    return (record.deviation_premium, record.deviation_total), (record.fixed_premium, record.fixed_total)
 
 
 def _fund_key(number: int, kind: str) -> int:
@@ -191,31 +201,48 @@ class Computation:
         }
 
     def case_funds(self, employment: Employment) -> list[dict[str, Any]]:
-        chosen: dict[int, EmploymentFund] = {}
-        day = min(self.period.end_date, employment.end_date or self.period.end_date)
-        records = sorted(self.employment_funds.get(employment.pk, []), key=lambda r: r.start_date)
-        for record in records:
-            number = next(n for n, f in self.funds.items() if f.pk == record.fund_id)
-            current = chosen.get(number)
-            if current is None or _valid_on([record], day) is not None or current.start_date < record.start_date:
-                chosen[number] = record
-        result = []
-        for number in sorted(chosen):
-            r = chosen[number]
-            result.append(
-                {
-                    "number": number,
-                    "start_date": r.start_date.isoformat(),
-                    "end_date": r.end_date.isoformat() if r.end_date else None,
-                    "deviation": {"premium": str(r.deviation_premium), "total": str(r.deviation_total)}
-                    if r.deviation_premium is not None
-                    else None,
-                    "fixed_contribution": {"premium": str(r.fixed_premium), "total": str(r.fixed_total)}
-                    if r.fixed_premium is not None
-                    else None,
-                }
-            )
-        return result
+        numbers = {f.pk: n for n, f in self.funds.items()}
+        chains: dict[int, list[EmploymentFund]] = {}
+        for record in sorted(self.employment_funds.get(employment.pk, []), key=lambda r: r.start_date):
+            chains.setdefault(numbers[record.fund_id], []).append(record)
+        return [self._link(employment, number, chain) for number, chain in sorted(chains.items())]
+
+    def _link(self, employment: Employment, number: int, chain: list[EmploymentFund]) -> dict[str, Any]:
+        """The year's records of one fund (up to this period) as the case's single link of that fund.
+
+        Records that join up with the same terms are one link. A chain that changes its terms or has a
+        gap inside the year cannot be one link, and computing it as one would get cumulative funds and
+        pension days wrong, so such a run is refused by name rather than computed half right.
+        """
+        first = chain[0]
+        terms = _terms(first)
+        end = first.end_date
+        for record in chain[1:]:
+            if _terms(record) != terms or end is None or record.start_date != end + timedelta(days=1):
+                raise PayrollError(
+                    _(
+                        "fonds %(f)s van dienstverband %(e)s wijzigt in %(y)s (%(a)s en %(b)s): een wijziging "
+                        "binnen het jaar rekent de sandbox niet; laat het fonds het hele jaar gelijk"
+                    )
+                    % {
+                        "f": number,
+                        "e": employment.employee.employee_number,
+                        "y": self.period.year,
+                        "a": _span(first.start_date, end),
+                        "b": _span(record.start_date, record.end_date),
+                    }
+                )
+            end = record.end_date
+        deviation, fixed = terms
+        return {
+            "number": number,
+            "start_date": first.start_date.isoformat(),
+            "end_date": end.isoformat() if end else None,
+            "deviation": {"premium": str(deviation[0]), "total": str(deviation[1])}
+            if deviation[0] is not None
+            else None,
+            "fixed_contribution": {"premium": str(fixed[0]), "total": str(fixed[1])} if fixed[0] is not None else None,
+        }
 
     # -- results ---------------------------------------------------------------------------------------
     def lines(self, employment: Employment, fund_rows: list[dict[str, Any]]) -> list[Line]:

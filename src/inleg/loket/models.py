@@ -23,11 +23,17 @@ def _field(data: Mapping[str, Any], dotted: str) -> Any:
     return value
 
 
-def _text(data: Mapping[str, Any], dotted: str, *, required: bool = False) -> str | None:
+def _present(data: Mapping[str, Any], dotted: str, required: bool) -> Any:
+    """The field's value, None when absent; a required field that is absent is a ``ValueError``."""
     value = _field(data, dotted)
+    if value is None and required:
+        raise ValueError(f"{dotted}: missing")
+    return value
+
+
+def _text(data: Mapping[str, Any], dotted: str, *, required: bool = False) -> str | None:
+    value = _present(data, dotted, required)
     if value is None:
-        if required:
-            raise ValueError(f"{dotted}: missing")
         return None
     if not isinstance(value, str):
         raise ValueError(f"{dotted}: expected text, got {value!r}")
@@ -41,10 +47,8 @@ def _required_text(data: Mapping[str, Any], dotted: str) -> str:
 
 
 def _int(data: Mapping[str, Any], dotted: str, *, required: bool = False) -> int | None:
-    value = _field(data, dotted)
+    value = _present(data, dotted, required)
     if value is None:
-        if required:
-            raise ValueError(f"{dotted}: missing")
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{dotted}: expected a whole number, got {value!r}")
@@ -58,10 +62,8 @@ def _required_int(data: Mapping[str, Any], dotted: str) -> int:
 
 
 def _date(data: Mapping[str, Any], dotted: str, *, required: bool = False) -> date | None:
-    value = _field(data, dotted)
+    value = _present(data, dotted, required)
     if value is None:
-        if required:
-            raise ValueError(f"{dotted}: missing")
         return None
     if not isinstance(value, str):
         raise ValueError(f"{dotted}: expected a date, got {value!r}")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SANDBOX_VAR_DIR", Path.cwd() / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no var/: SQLite cannot create the folder
 
 SECRET_KEY = os.environ.get("SANDBOX_SECRET_KEY", "dev-only-sandbox-secret-key-change-me-in-any-shared-deployment")
 DEBUG = os.environ.get("SANDBOX_DEBUG", "") == "1"

@@ -42,7 +42,7 @@ from inleg.funds.numbers import FACTOR_SCALE, HOURS_SCALE, NORM_SCALE, PERCENT_S
 from inleg.funds.population import EPOCH, I64, Bools, Population, from_case
 from inleg.funds.results import ResultRow, SideResult
 
-CHUNK_LINKS = 65_536  # links per pass: bounds the working set of one pass
+CHUNK_LINKS = 4_096  # links per pass: small temporaries are reused from the heap, not page-faulted in anew
 _SAFE = 2**61  # |numerator| below this keeps 2 * numerator + denominator inside int64
 _PT_UNITS = (RecalcUnit.PERIOD, RecalcUnit.SV_DAYS, RecalcUnit.CALENDAR_DAYS)
 

@@ -113,3 +113,13 @@ def test_an_unreachable_server_is_a_transport_error() -> None:
     oauth = LoketOAuth(CLIENT_ID, "x", "http://127.0.0.1:9", REDIRECT)  # port 9 (discard): nothing listens
     with pytest.raises(errors.TransportError):
         oauth.refresh("whatever")
+
+
+def test_a_token_endpoint_that_is_down_is_a_server_error_not_a_refusal() -> None:
+    # Loket answering 503 with an HTML page must not read as "authorize again" (which drops the tokens).
+    down = httpx2.MockTransport(lambda request: httpx2.Response(503, text="<html>onderhoud</html>"))
+    oauth = LoketOAuth(CLIENT_ID, "x", OAUTH_URL, REDIRECT, transport=down)
+    with pytest.raises(errors.ServerError) as failed:
+        oauth.refresh("a-refresh-token")
+    assert not isinstance(failed.value, errors.OAuthError)
+    assert failed.value.status == 503

@@ -123,6 +123,10 @@ class LoketOAuth:
                 raise oauth_error(str(error.error), str(error.description or "")) from None
             except httpx2.HTTPStatusError as error:  # an answer that is not RFC 6749 JSON
                 status = error.response.status_code
+                if status >= 500:  # Loket is down, not refusing: the tokens stay good, try again later
+                    raise errors.ServerError(
+                        "POST", self.token_endpoint, status, "token endpoint unavailable"
+                    ) from None
                 raise errors.OAuthError("invalid_response", f"{self.token_endpoint} answered {status}") from None
             except httpx2.TransportError as error:
                 raise errors.TransportError(f"{self.token_endpoint}: {error}") from error

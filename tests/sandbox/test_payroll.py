@@ -238,3 +238,21 @@ def test_a_fund_that_changes_terms_within_the_year_is_refused_by_name(known: Emp
     assert "fonds 1" in message
     assert str(known.employee.employee_number) in message
     assert "2024-02-01" in message
+
+
+@pytest.mark.parametrize(
+    ("components", "accepted"),
+    [({"10": "4000.00"}, True), ({"10": 4000.1}, False), ({"10": "4000.001"}, False), ({"x": "1.00"}, False)],
+)
+def test_period_data_amounts_are_decimal_strings(known: Employment, components: Any, accepted: bool) -> None:
+    from django.core.exceptions import ValidationError
+
+    from inleg.sandbox.core.models import PeriodInput
+
+    data = PeriodInput(employment=known, year=2024, period_number=3, components=components)
+    if accepted:
+        data.full_clean()
+    else:
+        with pytest.raises(ValidationError) as refused:
+            data.full_clean()
+        assert "components" in refused.value.message_dict

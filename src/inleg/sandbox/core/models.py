@@ -482,6 +482,21 @@ class PeriodInput(models.Model):
             models.UniqueConstraint(fields=["employment", "year", "period_number"], name="unique_period_input")
         ]
 
+    def clean(self) -> None:
+        """Amounts are decimal strings with at most 2 decimals: a JSON number would pass through float."""
+        from inleg.funds import FundError
+        from inleg.funds.numbers import MONEY_PLACES, parse_fixed
+
+        if not isinstance(self.components, dict):
+            raise ValidationError({"components": _('Verwacht {"component": "bedrag"}.')})
+        for key, value in self.components.items():
+            if not str(key).isdigit():
+                raise ValidationError({"components": _("%(k)s is geen componentnummer.") % {"k": key}})
+            try:
+                parse_fixed(f"components.{key}", value, MONEY_PLACES, negative=True)
+            except FundError as error:
+                raise ValidationError({"components": str(error)}) from None
+
 
 class PayrollPeriod(models.Model):
     administration = models.ForeignKey(PayrollAdministration, on_delete=models.CASCADE, related_name="periods")

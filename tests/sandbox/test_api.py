@@ -375,3 +375,10 @@ def test_a_provider_level_user_can_hold_other_rights_for_one_employer(seeded: An
     refused = kantoor.get(f"{V2}/{second.pk}/employees")  # Raadplegen HRM-gegevens not held at 20002
     assert refused.status_code == 403
     assert "Insufficient rights" in refused.json()["message"]
+
+
+def test_a_path_with_several_operations_answers_405_listing_them(api: Api, employment: Employment) -> None:
+    path = f"{V2}/employees/employments/{employment.pk}/benefitsanddeductions"
+    response = api.client.patch(path, headers=api.headers())
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, POST"

@@ -457,6 +457,27 @@ def operation(name: str) -> Callable[[Handler], Handler]:
     return decorate
 
 
+def route(*views: Handler) -> Handler:
+    """One path that holds several operations (a collection's GET and POST, an item's GET, PUT and DELETE).
+
+    Each request goes to the operation of its HTTP method; another method is a 405 that lists the ones the
+    path has. Exempt from CSRF like the operations themselves: callers carry a bearer token, not a cookie.
+    """
+    by_method = {method_of(view.operation_id): view for view in views}  # type: ignore[attr-defined]
+
+    @csrf_exempt
+    def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        method = "GET" if request.method == "HEAD" else request.method
+        handler = by_method.get(method or "")
+        if handler is None:
+            response = HttpResponse(status=405)
+            response["Allow"] = ", ".join(sorted(by_method))
+            return response
+        return handler(request, **kwargs)
+
+    return view
+
+
 def read_json(ctx: Context) -> dict[str, Any]:
     try:
         data = json.loads(ctx.request.body or b"null", parse_float=Decimal)

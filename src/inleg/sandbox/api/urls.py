@@ -1,8 +1,11 @@
 from django.urls import path
 
 from inleg.sandbox.api import views as v
+from inleg.sandbox.api.base import route
 
 E = "providers/employers"
+EMPLOYMENT_FUNDS = route(v.employment_funds, v.create_employment_fund)
+BENEFIT_ITEM = route(v.benefit_detail, v.update_benefit, v.delete_benefit)
 urlpatterns = [
     path("providers", v.providers),
     path("user", v.current_user),
@@ -17,11 +20,11 @@ urlpatterns = [
     path(f"{E}/employees/<str:employee_id>", v.employee_detail),
     path(f"{E}/employees/<str:employee_id>/employments", v.employee_employments),
     path(f"{E}/employees/employments/<str:employment_id>", v.employment_detail),
-    path(f"{E}/employees/employments/<str:employment_id>/benefitsanddeductions", v.benefits_collection),
+    path(f"{E}/employees/employments/<str:employment_id>/benefitsanddeductions", route(v.benefits, v.create_benefit)),
     # Loket spells the item segment benefitsAndDeductions; both spellings are routed.
-    path(f"{E}/employees/employments/benefitsAndDeductions/<str:benefit_id>", v.benefit_item),
-    path(f"{E}/employees/employments/benefitsanddeductions/<str:benefit_id>", v.benefit_item),
-    path(f"{E}/employees/employments/<str:employment_id>/employmentfunds", v.employment_funds_collection),
+    path(f"{E}/employees/employments/benefitsAndDeductions/<str:benefit_id>", BENEFIT_ITEM),
+    path(f"{E}/employees/employments/benefitsanddeductions/<str:benefit_id>", BENEFIT_ITEM),
+    path(f"{E}/employees/employments/<str:employment_id>/employmentfunds", EMPLOYMENT_FUNDS),
     path(f"{E}/employees/employments/employmentfunds/<str:employment_fund_id>", v.update_employment_fund),
     path(f"{E}/employees/employments/<str:employment_id>/payrollperiodresults/year/<str:year>", v.employment_results),
     path(f"{E}/payrolladministrations/<str:administration_id>/payrollcomponents/year/<str:year>", v.components),

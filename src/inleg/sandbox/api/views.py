@@ -10,7 +10,6 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.csrf import csrf_exempt
 
 from inleg.sandbox.api import serializers as ser
 from inleg.sandbox.api.base import (
@@ -308,13 +307,6 @@ def benefits(ctx: Context, employment_id: str) -> HttpResponse:
     return page(ctx, queryset, ser.benefit, BENEFIT_FIELDS, ("component__key", "start_date"))
 
 
-@csrf_exempt  # a bearer-token API: the method dispatcher must not ask for a CSRF cookie
-def benefits_collection(request: HttpRequest, employment_id: str) -> HttpResponse:
-    if request.method == "POST":
-        return create_benefit(request, employment_id=employment_id)
-    return benefits(request, employment_id=employment_id)
-
-
 @operation("PostbenefitsAndDeductionsByEmploymentId")
 def create_benefit(ctx: Context, employment_id: str) -> HttpResponse:
     employment = _get(Employment, employment_id, select=("employee",))
@@ -417,15 +409,6 @@ def delete_benefit(ctx: Context, benefit_id: str) -> HttpResponse:
     return respond(ctx, 200, {"content": {}, "messages": ctx.messages, "version": ctx.version_block()})
 
 
-@csrf_exempt  # a bearer-token API: the method dispatcher must not ask for a CSRF cookie
-def benefit_item(request: HttpRequest, benefit_id: str) -> HttpResponse:
-    if request.method == "PUT":
-        return update_benefit(request, benefit_id=benefit_id)
-    if request.method == "DELETE":
-        return delete_benefit(request, benefit_id=benefit_id)
-    return benefit_detail(request, benefit_id=benefit_id)
-
-
 # ---- employment funds --------------------------------------------------------------------------------------
 
 FUND_FIELDS = {"id": "id", "startdate": "start_date", "enddate": "end_date", "fund.key": "fund__number",
@@ -466,13 +449,6 @@ def _fund_terms(ctx: Context, data: dict[str, Any]) -> dict[str, Decimal | None]
         else:
             terms["fixed_premium"], terms["fixed_total"] = values
     return terms
-
-
-@csrf_exempt  # a bearer-token API: the method dispatcher must not ask for a CSRF cookie
-def employment_funds_collection(request: HttpRequest, employment_id: str) -> HttpResponse:
-    if request.method == "POST":
-        return create_employment_fund(request, employment_id=employment_id)
-    return employment_funds(request, employment_id=employment_id)
 
 
 @operation("PostEmploymentFundByEmploymentId")

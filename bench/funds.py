@@ -26,7 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from inleg.funds import batch, scalar
 from inleg.funds.calendar import Frequency
-from inleg.funds.cases import parse_fund
+from inleg.funds.cases import fund_from_json
 from inleg.funds.model import Case, Component, Employment, EmploymentFund, Pair, PeriodInput
 from inleg.funds.population import EPOCH, NO_END, NO_START, Population
 
@@ -160,15 +160,9 @@ def wage_model() -> dict[int, Any]:
     ]
     funds = {}
     for index, fund in enumerate(raw):
-        parsed = parse_fund(_node(fund, f"funds[{index}]"))
+        parsed = fund_from_json(fund, f"funds[{index}]")
         funds[parsed.number] = parsed
     return funds
-
-
-def _node(data: dict[str, Any], path: str) -> Any:
-    from inleg.funds.cases import _Node
-
-    return _Node(data, path)
 
 
 def population(rows: int, seed: int = 20251) -> Population:

@@ -233,6 +233,11 @@ def _base(node: _Node) -> tuple[BaseEntry, ...]:
     return tuple(entries)
 
 
+def fund_from_json(data: Any, path: str = "fund") -> Fund:
+    """One fund in the case format's fund shape (presets aside), validated like a case's funds."""
+    return parse_fund(_Node(data, path))
+
+
 def parse_fund(node: _Node) -> Fund:
     number = node.integer("number")
     if not 1 <= number <= MAX_FUNDS:

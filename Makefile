@@ -9,7 +9,7 @@ DEMO_CASE := examples/demo-case.json
 # Debian packages the tests need: a real PostgreSQL server for the production path, chromium for pages.
 SYSTEM_PACKAGES := postgresql chromium
 
-.PHONY: demo test install system-deps lint typecheck imports migrations unit bench clean
+.PHONY: demo test install system-deps standalone lint typecheck imports migrations unit bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON313) -m venv $(VENV)
@@ -35,6 +35,10 @@ demo: $(STAMP)
 	$(VENV)/bin/inleg platform serve --port 8000 & \
 	$(VENV)/bin/inleg sandbox serve --port 8001
 
+# The repository stands alone: no tracked file names a path beside the checkout (tests/conftest.py guards reads).
+standalone:
+	scripts/check-standalone
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
@@ -55,7 +59,7 @@ system-deps:
 
 # Each Django project is its own pytest session: Django's settings are global to a process.
 unit: $(STAMP) system-deps
-	$(VENV)/bin/pytest tests/funds
+	$(VENV)/bin/pytest tests/test_standalone.py tests/funds
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(VENV)/bin/pytest tests/sandbox
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(VENV)/bin/pytest tests/loket
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(PY) -m inleg.sandbox.pgtemp $(VENV)/bin/pytest tests/sandbox -p no:cacheprovider
@@ -63,7 +67,7 @@ unit: $(STAMP) system-deps
 	DJANGO_SETTINGS_MODULE=inleg.platform.settings $(PY) -m inleg.sandbox.pgtemp $(VENV)/bin/pytest tests/platform -p no:cacheprovider
 	$(VENV)/bin/pytest tests/e2e -p no:cacheprovider
 
-test: lint typecheck imports migrations unit
+test: standalone lint typecheck imports migrations unit
 
 bench: $(STAMP) system-deps
 	$(PY) bench/funds.py --rows 1000000

@@ -1,9 +1,8 @@
-"""Every public case of ../shared/fund-cases (and our own in tests/funds/cases) gives exactly its result."""
+"""Every public case (tests/funds/public-cases, copied from the project's shared cases) gives exactly its result."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -11,14 +10,12 @@ import pytest
 from inleg.funds import calculate_case
 
 HERE = Path(__file__).parent
-SHARED = Path(os.environ.get("INLEG_SHARED", HERE.parents[2] / "shared")) / "fund-cases"
-CASES = sorted(
-    p for folder in (SHARED, HERE / "cases") for p in folder.glob("*.json") if not p.name.endswith(".expected.json")
-)
+PUBLIC = HERE / "public-cases"
+CASES = sorted(p for p in PUBLIC.glob("*.json") if not p.name.endswith(".expected.json"))
 
 
 def test_public_cases_are_found() -> None:
-    assert len([p for p in CASES if p.parent == SHARED]) >= 6
+    assert len(CASES) >= 6
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.stem)
@@ -31,7 +28,7 @@ def test_case_gives_its_expected_result(case: Path) -> None:
 
 @pytest.mark.parametrize("engine", ["scalar", "batch"])
 def test_both_engines_and_a_period_filter_through_the_json_api(engine: str) -> None:
-    case = SHARED / "four-weeks.json"
+    case = PUBLIC / "four-weeks.json"
     expected = json.loads(case.with_name("four-weeks.expected.json").read_text())["results"]
     data = json.loads(case.read_text())
     assert calculate_case(data, engine=engine)["results"] == expected

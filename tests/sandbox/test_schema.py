@@ -1,6 +1,6 @@
 """Every response of the sandbox's operations validates against its schema in the official description.
 
-The description's quirks (shared/loket/README.md) are decided here, knowingly:
+The description's quirks (docs/loket/README.md) are decided here, knowingly:
 - GUID patterns allow upper-case hex only while Loket sends lower case: patterns are matched case-insensitively.
 - ``format: date`` is checked strictly as YYYY-MM-DD (what the real API sends), not as the examples' timestamps.
 - No envelope member is ``required`` in the description; Loket always sends them, so here they are required.
@@ -33,7 +33,7 @@ from inleg.sandbox.core.models import (
 from inleg.sandbox.payroll.run import approve_run, run_period
 from inleg.sandbox.seed import PENSIFY_KEY
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "loket" / "loket-openapi-v2.json"
+SPEC = Path(__file__).resolve().parents[2] / "docs" / "loket" / "loket-openapi-v2.json"
 ENVELOPE_LIST = ["_embedded", "totalSize", "pageSize", "totalPages", "currentPage", "messages"]
 ENVELOPE_ITEM = ["content", "messages", "version"]
 
@@ -129,7 +129,7 @@ def schema_for(operation: str, status: int, content_type: str) -> dict[str, Any]
 
 
 # The one field the sandbox sends beyond a closed response schema, on purpose: the envelope's ``version``
-# block, which Loket always sends (shared/loket/README.md) but the description leaves out of this operation.
+# block, which Loket always sends (docs/loket/README.md) but the description leaves out of this operation.
 VERSION_BLOCK_FORGOTTEN = frozenset({"GetPayrollComponentsByPayrollAdministrationIdAndYear"})
 
 

@@ -22,10 +22,14 @@ class PasswordPair(forms.Form):
             self.add_error("password2", _("Wachtwoord (nogmaals): de twee wachtwoorden zijn niet gelijk."))
         if first:
             try:
-                password_validation.validate_password(first)
+                password_validation.validate_password(first, user=self.password_owner(data))
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return data
+
+    def password_owner(self, data: dict[str, Any]) -> User | None:
+        """The (unsaved) user the password is for: the password may not look like their e-mail address or name."""
+        return None
 
 
 def _email_free(email: str) -> str:
@@ -56,6 +60,9 @@ class RegisterForm(PasswordPair):
 
     def clean_email(self) -> str:
         return _email_free(self.cleaned_data["email"])
+
+    def password_owner(self, data: dict[str, Any]) -> User | None:
+        return User(email=data.get("email") or self.data.get("email", ""), name=data.get("name", ""))
 
 
 class LoginForm(forms.Form):
@@ -91,4 +98,9 @@ class RightsForm(forms.Form):
 
 
 class AcceptForm(PasswordPair):
-    pass
+    def __init__(self, *args: Any, invitation: Invitation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
+    def password_owner(self, data: dict[str, Any]) -> User | None:
+        return User(email=self.invitation.email, name=self.invitation.name)

@@ -155,7 +155,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = Invitation.find(token)
     if invitation is None:
         return render(request, "platform/invitation_invalid.html", status=404)
-    form = AcceptForm(request.POST or None)
+    form = AcceptForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             locked = Invitation.objects.select_for_update().open().filter(pk=invitation.pk).first()

@@ -59,7 +59,7 @@ imports: $(STAMP)
 # A model change without its migration fails here, not on somebody's database.
 migrations: $(STAMP)
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(PY) -m django makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=inleg.platform.settings $(PY) -m django makemigrations --check --dry-run
+	PLATFORM_DEBUG=1 DJANGO_SETTINGS_MODULE=inleg.platform.settings $(PY) -m django makemigrations --check --dry-run
 
 system-deps:
 	scripts/apt-ensure $(SYSTEM_PACKAGES)

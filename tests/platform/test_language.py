@@ -85,7 +85,7 @@ def test_dates_and_flash_messages_are_dutch_for_an_english_browser() -> None:
     assert "Welkom! Uw bedrijf Bakkerij Visser is aangemaakt." in registered.content.decode()
 
 
-def test_the_language_switch_gives_english_and_back(settings: Any) -> None:
+def test_the_language_switch_gives_english_and_back() -> None:
     _, admin = make_company()
     Invitation.objects.create(
         company=admin.company,

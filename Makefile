@@ -5,6 +5,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEMO_CASE := examples/demo-case.json
+# The demo's own platform keys, made once: the repository's development keys protect nothing. The demo runs the
+# platform in development mode (PLATFORM_DEBUG=1: plain HTTP on 127.0.0.1) with these keys.
+DEMO_KEYS := var/demo-keys.env
+DEMO_PLATFORM := set -a && . ./$(DEMO_KEYS) && set +a && export PLATFORM_DEBUG=1 &&
 
 # Debian packages the tests need: a real PostgreSQL server for the production path, chromium for pages.
 SYSTEM_PACKAGES := postgresql chromium
@@ -19,18 +23,25 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
+# A platform database of an earlier demo holds tokens under the old development key: it is set aside, not lost.
+$(DEMO_KEYS): | $(STAMP)
+	mkdir -p $(dir $@)
+	if [ -e var/platform.sqlite3 ]; then mv var/platform.sqlite3 var/platform.sqlite3.before-demo-keys; fi
+	umask 077 && $(VENV)/bin/inleg platform new-keys > $@.new && mv $@.new $@
+
+demo: $(STAMP) $(DEMO_KEYS)
 	$(VENV)/bin/inleg funds calc $(DEMO_CASE) --format table
 	$(VENV)/bin/inleg sandbox seed --employers 3 --employees 60
-	$(VENV)/bin/inleg platform migrate
+	$(DEMO_PLATFORM) $(VENV)/bin/inleg platform migrate
 	@echo
+	@echo "  Sleutels            het platform gebruikt gegenereerde demo-sleutels uit $(DEMO_KEYS)"
 	@echo "  Werkgeversplatform  http://127.0.0.1:8000/  registreer een bedrijf, dan Bedrijf > Integraties >"
 	@echo "                      Voeg een integratie toe > Loket.nl > Autoriseer Loket.nl"
 	@echo "  Loket.nl (sandbox)  http://127.0.0.1:8001/  gebruiker koppeling, wachtwoord loket-sandbox-2024"
 	@echo "  Loket Classic       http://127.0.0.1:8001/classic/  gebruiker beheerder (zelfde wachtwoord)"
 	@echo "  Stoppen: Ctrl-C"
 	@echo
-	trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_PLATFORM) trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/inleg platform worker & \
 	$(VENV)/bin/inleg platform serve --port 8000 & \
 	$(VENV)/bin/inleg sandbox serve --port 8001
@@ -52,7 +63,7 @@ imports: $(STAMP)
 # A model change without its migration fails here, not on somebody's database.
 migrations: $(STAMP)
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(PY) -m django makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=inleg.platform.settings $(PY) -m django makemigrations --check --dry-run
+	PLATFORM_DEBUG=1 DJANGO_SETTINGS_MODULE=inleg.platform.settings $(PY) -m django makemigrations --check --dry-run
 
 system-deps:
 	scripts/apt-ensure $(SYSTEM_PACKAGES)

@@ -41,9 +41,14 @@ def main() -> int:
 def run(sandbox: Any, args: argparse.Namespace) -> int:
     from tests.platform.loket_sandbox import CLIENT_ID, CLIENT_SECRET, consent, path_and_query
 
+    from inleg.platform.keys import new_keys
+
     work = Path(tempfile.mkdtemp(prefix="inleg-bench-platform-"))
     os.environ.update(
         {
+            # Production mode (no HTTP to the platform here), with keys of this run.
+            "PLATFORM_DEBUG": "0",
+            **new_keys(),
             "PLATFORM_VAR_DIR": str(work),
             "DJANGO_SETTINGS_MODULE": "inleg.platform.settings",
             "LOKET_OAUTH_URL": sandbox.url,

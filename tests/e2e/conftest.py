@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from inleg.platform.keys import new_keys
 from tests.platform.loket_sandbox import BIN, CLIENT_ID, CLIENT_SECRET, Sandbox, free_port
 
 CHROMIUM = "/usr/bin/chromium"
@@ -59,6 +60,9 @@ def servers() -> Iterator[Servers]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(
         {
+            # Development mode (plain HTTP on 127.0.0.1) with keys of this session, not the repository's.
+            "PLATFORM_DEBUG": "1",
+            **new_keys(),
             "PLATFORM_VAR_DIR": str(var),
             "LOKET_OAUTH_URL": sandbox.url,
             "LOKET_API_URL": sandbox.url + "/v2",

@@ -1,4 +1,4 @@
-"""Registration, login with Argon2 and throttling, CSRF, roles, invitations under Bedrijf > Gebruikers."""
+"""Registration, login with Argon2 and throttling (see also test_login_throttling.py), CSRF, roles, invitations."""
 
 from __future__ import annotations
 
@@ -66,12 +66,14 @@ def test_login_and_logout_with_csrf_enforced() -> None:
 
 
 def test_login_is_throttled_after_repeated_failures_even_with_the_right_password(settings: Any) -> None:
-    settings.LOGIN_MAX_FAILURES = 3
+    settings.AXES_FAILURE_LIMIT = 3
     _, user = make_company()
     client = Client()
-    for _ in range(3):
+    for _ in range(2):
         wrong = client.post("/login/", {"email": user.email, "password": "fout-wachtwoord-123"})
         assert "E-mailadres of wachtwoord onjuist." in wrong.content.decode()
+    third = client.post("/login/", {"email": user.email, "password": "fout-wachtwoord-123"})
+    assert third.status_code == 429  # the failure that reaches the limit locks
     locked = client.post("/login/", {"email": user.email, "password": PASSWORD})
     assert locked.status_code == 429
     assert "Te veel mislukte pogingen" in locked.content.decode()

@@ -1,4 +1,4 @@
-"""The ``inleg platform`` subcommands: migrate, serve, worker, rotate-keys. Django loads only when one runs."""
+"""The ``inleg platform`` subcommands: migrate, serve, worker, rotate-keys, new-keys. Django loads only when needed."""
 
 from __future__ import annotations
 
@@ -51,6 +51,15 @@ def rotate_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def new_keys(args: argparse.Namespace) -> int:
+    """Print a fresh PLATFORM_SECRET_KEY and PLATFORM_TOKEN_KEYS as an environment file (no settings needed)."""
+    from inleg.platform.keys import new_keys as fresh
+
+    for name, value in fresh().items():
+        print(f"{name}={value}")
+    return 0
+
+
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     platform = commands.add_parser("platform", help="the employer platform (werkgeversplatform)")
     actions = platform.add_subparsers(dest="action", required=True)
@@ -66,3 +75,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[ty
     actions.add_parser("rotate-keys", help="re-encrypt stored tokens with the newest key").set_defaults(
         handler=rotate_keys
     )
+    actions.add_parser(
+        "new-keys", help="print a fresh PLATFORM_SECRET_KEY and PLATFORM_TOKEN_KEYS (an environment file)"
+    ).set_defaults(handler=new_keys)

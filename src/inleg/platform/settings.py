@@ -1,25 +1,31 @@
 """Settings of the employer platform (``inleg.platform``).
 
 SQLite under ``var/`` by default; ``DATABASE_URL`` (dj-database-url) selects PostgreSQL. Every value a
-deployment must set comes from the environment (``PLATFORM_*`` and ``LOKET_*``); the defaults are for a
-developer's machine and match the sandbox's seeded client.
+deployment must set comes from the environment (``PLATFORM_*`` and ``LOKET_*``). Without ``PLATFORM_DEBUG=1``
+these are production settings: the keys must be set (see ``keys.py``), and HTTPS, HSTS and secure cookies are on
+(``python -m django check --deploy`` passes). ``PLATFORM_DEBUG=1`` is a developer's machine, the tests and the
+demo: plain HTTP on 127.0.0.1, and the Loket defaults match the sandbox's seeded client.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from inleg.platform import keys
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("PLATFORM_VAR_DIR", Path.cwd() / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no var/: SQLite cannot create the folder
 
-SECRET_KEY = os.environ.get("PLATFORM_SECRET_KEY", "dev-only-platform-secret-key-change-me-in-any-shared-deployment")
 DEBUG = os.environ.get("PLATFORM_DEBUG", "") == "1"
+SECRET_KEY = keys.secret_key(os.environ, DEBUG)
 ALLOWED_HOSTS = os.environ.get("PLATFORM_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 
 INSTALLED_APPS = [
@@ -27,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "axes",  # login throttling (django-axes): its failed attempts live in the database
     "django_tasks_db",
     "inleg.platform.accounts",
     "inleg.platform.integrations",
@@ -36,12 +43,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "inleg.platform.language.SwitchLanguageMiddleware",  # Dutch unless switched: not the browser's language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as axes asks: turns a lockout into AXES_LOCKOUT_CALLABLE's page
 ]
 
 ROOT_URLCONF = "inleg.platform.urls"
@@ -85,6 +93,10 @@ AUTH_USER_MODEL = "accounts.User"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "name")},  # our User has no username, first_name, last_name
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -92,12 +104,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 
-# Login throttling: this many failures within the window lock an e-mail address (and, separately, an IP
-# address at LOGIN_MAX_FAILURES_PER_IP) until the window has passed. Stored in the database, so it holds
-# across web processes.
+# Login throttling (django-axes, in the database: it holds across web processes). LOGIN_MAX_FAILURES wrong
+# passwords for one e-mail address from one client address lock that pair for LOGIN_FAILURE_WINDOW_S seconds,
+# counted from the last failure; a right password from elsewhere still works, so a stranger cannot lock anyone
+# out, and neither can a colleague behind the same office address. Why only the pair: see the README.
 LOGIN_MAX_FAILURES = int(os.environ.get("PLATFORM_LOGIN_MAX_FAILURES", "5"))
-LOGIN_MAX_FAILURES_PER_IP = int(os.environ.get("PLATFORM_LOGIN_MAX_FAILURES_PER_IP", "30"))
 LOGIN_FAILURE_WINDOW_S = int(os.environ.get("PLATFORM_LOGIN_FAILURE_WINDOW_S", "900"))
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked pair before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW_S)
+AXES_RESET_ON_SUCCESS = True  # the right password clears the pair's failures
+AXES_CLIENT_IP_CALLABLE = "inleg.platform.accounts.client_address.client_address"  # X-Forwarded-For only behind proxies
+AXES_LOCKOUT_CALLABLE = "inleg.platform.accounts.views.locked_out"  # the login page, in Dutch, status 429
+AXES_DISABLE_ACCESS_LOG = True  # no history of successful logins kept: only what throttling needs
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]  # kept out of logs and post_data
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
@@ -115,12 +139,40 @@ LANGUAGE_COOKIE_NAME = "pensify_language"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"  # Lax: the redirect back from Loket's consent page must carry the session
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("PLATFORM_SECURE_COOKIES", "") == "1"
 X_FRAME_OPTIONS = "DENY"
 
-MAILERS = {
-    "default": {"BACKEND": os.environ.get("PLATFORM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
-}
+# Production is HTTPS only: redirect, HSTS (a year, subdomains, preload-ready) and cookies never sent over HTTP.
+# Behind a reverse proxy that ends TLS, PLATFORM_TRUSTED_PROXIES (below) makes its X-Forwarded-Proto count.
+HTTPS_ONLY = not DEBUG
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SECURE_HSTS_SECONDS = int(os.environ.get("PLATFORM_HSTS_SECONDS", str(365 * 24 * 3600))) if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS_ONLY
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS_ONLY
+
+# How many reverse proxies stand in front of the platform (0, the default: none). Only with a proxy are its
+# headers believed, X-Forwarded-Proto (the request came in over HTTPS) and X-Forwarded-For (the client's address,
+# for login throttling): without one, anyone can send them.
+TRUSTED_PROXIES = int(os.environ.get("PLATFORM_TRUSTED_PROXIES", "0"))
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(f"PLATFORM_TRUSTED_PROXIES: a number of proxies, 0 or more (not {TRUSTED_PROXIES})")
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Mail (invitations): printed on the console in development; in production over SMTP, by default to a relay on the
+# machine itself. PLATFORM_EMAIL_BACKEND replaces the backend in either.
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND_CHOSEN = os.environ.get(
+    "PLATFORM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else SMTP_BACKEND
+)
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": EMAIL_BACKEND_CHOSEN}}
+if EMAIL_BACKEND_CHOSEN == SMTP_BACKEND:
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("PLATFORM_EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("PLATFORM_EMAIL_PORT", "25")),
+        "username": os.environ.get("PLATFORM_EMAIL_USER", ""),
+        "password": os.environ.get("PLATFORM_EMAIL_PASSWORD", ""),
+        "use_tls": os.environ.get("PLATFORM_EMAIL_TLS", "") == "1",  # STARTTLS (port 587 as a rule)
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("PLATFORM_FROM_EMAIL", "platform@pensify.example")
 
 # Background tasks: django.tasks with the ORM backend of django-tasks-db; `inleg platform worker` runs them.
@@ -143,12 +195,8 @@ LOKET_MAX_ATTEMPTS = int(os.environ.get("LOKET_MAX_ATTEMPTS", "6"))
 
 # Tokens at rest: Fernet keys (url-safe base64 of 32 bytes), comma-separated, newest first. The first
 # encrypts; all decrypt, so a key is rotated by putting a new one in front and running
-# `inleg platform rotate-keys`. The default is for a developer's machine only.
-PLATFORM_TOKEN_KEYS = [
-    k.strip()
-    for k in os.environ.get("PLATFORM_TOKEN_KEYS", "ZGV2LW9ubHktdG9rZW4ta2V5LWNoYW5nZS1tZS0zMmI=").split(",")
-    if k.strip()
-]
+# `inleg platform rotate-keys`. Required without PLATFORM_DEBUG=1 (keys.py).
+PLATFORM_TOKEN_KEYS = keys.token_keys(os.environ, DEBUG)
 
 # Sync: how often the scheduler starts a sync per active connection, and how often it is a full one
 # (which also reconciles employee data that Loket's version numbers do not cover).

@@ -6,9 +6,42 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from inleg.platform.accounts.models import Invitation, Right, User
+from inleg.platform.accounts.models import Company, Invitation, Right, User
+
+
+def column_field[F: forms.CharField](
+    model: type[models.Model], name: str, label: str | Promise, field_class: type[F], **kwargs: Any
+) -> F:
+    """A form field for a model's column: the column's max_length, and a length error that names the field.
+
+    The form is where a value that does not fit is refused: SQLite stores it anyway, PostgreSQL fails the
+    request (a 500). So the limit comes from the model, never a second number that can drift from it.
+    """
+    column = model._meta.get_field(name)
+    if not isinstance(column, models.CharField) or not column.max_length:
+        raise TypeError(f"{model.__name__}.{name} is not a column with a max_length")
+    too_long = _("{field}: ten hoogste %(limit_value)d tekens, u gaf er %(show_value)d.")
+    errors = {"max_length": format_lazy(too_long, field=label)}
+    errors.update(kwargs.pop("error_messages", {}))
+    return field_class(label=label, max_length=column.max_length, error_messages=errors, **kwargs)
+
+
+class LowercaseEmailField(forms.EmailField):
+    """E-mail addresses are kept in lower case; the length is checked on what is stored (lowering may lengthen)."""
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).lower()
+
+
+def email_field(model: type[models.Model], name: str = "email") -> LowercaseEmailField:
+    label = _("E-mailadres")
+    invalid = format_lazy(_("{field}: '%(value)s' is geen geldig e-mailadres."), field=label)
+    return column_field(model, name, label, LowercaseEmailField, error_messages={"invalid": invalid})
 
 
 class PasswordPair(forms.Form):
@@ -22,10 +55,14 @@ class PasswordPair(forms.Form):
             self.add_error("password2", _("Wachtwoord (nogmaals): de twee wachtwoorden zijn niet gelijk."))
         if first:
             try:
-                password_validation.validate_password(first)
+                password_validation.validate_password(first, user=self.password_owner(data))
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return data
+
+    def password_owner(self, data: dict[str, Any]) -> User | None:
+        """The (unsaved) user the password is for: the password may not look like their e-mail address or name."""
+        return None
 
 
 def _email_free(email: str) -> str:
@@ -39,15 +76,16 @@ def _email_free(email: str) -> str:
 
 
 class RegisterForm(PasswordPair):
-    company_name = forms.CharField(label=_("Bedrijfsnaam"), max_length=120)
+    company_name = column_field(Company, "name", _("Bedrijfsnaam"), forms.CharField)
+    # Exactly 8 digits, the column's length: a max_length here would only add a second message for one mistake.
     chamber_of_commerce_number = forms.RegexField(
         label=_("KvK-nummer"),
         regex=r"^\d{8}$",
         required=False,
         error_messages={"invalid": _("KvK-nummer: een KvK-nummer heeft 8 cijfers.")},
     )
-    name = forms.CharField(label=_("Uw naam"), max_length=120)
-    email = forms.EmailField(label=_("E-mailadres"))
+    name = column_field(User, "name", _("Uw naam"), forms.CharField)
+    email = email_field(User)
     field_order = ("company_name", "chamber_of_commerce_number", "name", "email", "password", "password2")
 
     def clean_chamber_of_commerce_number(self) -> str:
@@ -57,9 +95,12 @@ class RegisterForm(PasswordPair):
     def clean_email(self) -> str:
         return _email_free(self.cleaned_data["email"])
 
+    def password_owner(self, data: dict[str, Any]) -> User | None:
+        return User(email=data.get("email") or self.data.get("email", ""), name=data.get("name", ""))
+
 
 class LoginForm(forms.Form):
-    email = forms.EmailField(label=_("E-mailadres"))
+    email = email_field(User)
     password = forms.CharField(label=_("Wachtwoord"), widget=forms.PasswordInput, strip=False)
 
 
@@ -69,8 +110,8 @@ class RightsField(forms.MultipleChoiceField):
 
 
 class InviteForm(forms.Form):
-    name = forms.CharField(label=_("Naam"), max_length=120)
-    email = forms.EmailField(label=_("E-mailadres"))
+    name = column_field(Invitation, "name", _("Naam"), forms.CharField)
+    email = email_field(Invitation)
     rights = RightsField(label=_("Rechten"), initial=[Right.MANAGE_INTEGRATION, Right.VIEW_EMPLOYEES])
 
     def __init__(self, *args: Any, company: Any, **kwargs: Any) -> None:
@@ -91,4 +132,9 @@ class RightsForm(forms.Form):
 
 
 class AcceptForm(PasswordPair):
-    pass
+    def __init__(self, *args: Any, invitation: Invitation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
+    def password_owner(self, data: dict[str, Any]) -> User | None:
+        return User(email=self.invitation.email, name=self.invitation.name)

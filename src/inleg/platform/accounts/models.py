@@ -1,4 +1,4 @@
-"""Companies (the tenants), their users with roles and rights, invitations, and failed logins for throttling."""
+"""Companies (the tenants), their users with roles and rights, and invitations. Failed logins: django-axes."""
 
 from __future__ import annotations
 
@@ -139,11 +139,3 @@ class Invitation(models.Model):
     @classmethod
     def find(cls, token: str) -> Invitation | None:
         return cls.objects.open().filter(token_hash=_hash(token)).select_related("company").first()
-
-
-class LoginFailure(models.Model):
-    """One failed login, for throttling by e-mail address and by IP address."""
-
-    email = models.CharField(max_length=254, db_index=True)
-    ip = models.GenericIPAddressField(null=True, db_index=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -1,8 +1,10 @@
-"""Registration, login (throttled), logout, and Bedrijf > Gebruikers: invitations, rights, withdrawal."""
+"""Registration, login (throttled by django-axes), logout, and Bedrijf > Gebruikers: invitations, rights, withdrawal."""
 
 from __future__ import annotations
 
-from django.conf import settings
+import math
+
+from axes.helpers import get_cool_off
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.core.mail import send_mail
@@ -13,16 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from inleg.platform.accounts import throttle
 from inleg.platform.accounts.access import company_of, company_user, requires
 from inleg.platform.accounts.forms import AcceptForm, InviteForm, LoginForm, RegisterForm, RightsForm
 from inleg.platform.accounts.models import Company, Invitation, Role, User
-
-
-def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -43,29 +41,39 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
+    """Login by e-mail address. A locked pair of address and client (axes sets request.axes_locked_out, in
+    authenticate) is answered by AxesMiddleware with ``locked_out`` below, whatever this view returns."""
     form = LoginForm(request.POST or None)
     error = ""
-    locked = False
     if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"].lower()
-        locked = throttle.is_locked(email, _ip(request))
-        if locked:
-            minutes = settings.LOGIN_FAILURE_WINDOW_S // 60
-            error = _("Te veel mislukte pogingen. Probeer het over %(minutes)s minuten opnieuw.") % {"minutes": minutes}
+        user = authenticate(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
+        if user is None or not isinstance(user, User) or user.role == Role.EMPLOYEE:
+            error = _("E-mailadres of wachtwoord onjuist.")
         else:
-            user = authenticate(request, email=email, password=form.cleaned_data["password"])
-            if user is None or not isinstance(user, User) or user.role == Role.EMPLOYEE:
-                throttle.record_failure(email, _ip(request))
-                error = _("E-mailadres of wachtwoord onjuist.")
-            else:
-                throttle.clear(email)
-                login(request, user)
-                target = request.GET.get("next", "")
-                if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-                    target = reverse("home")
-                return redirect(target)
-    status = 429 if locked else 200
-    return render(request, "platform/login.html", {"form": form, "error": error}, status=status)
+            login(request, user)
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                target = reverse("home")
+            return redirect(target)
+    return render(request, "platform/login.html", {"form": form, "error": error})
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: object = None
+) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: the login page with what happened and what to do, status 429 (Too Many Requests)."""
+    cool_off = get_cool_off(request)
+    minutes = max(1, math.ceil(cool_off.total_seconds() / 60)) if cool_off else 0
+    error = ngettext(
+        "Te veel mislukte pogingen om met dit e-mailadres in te loggen. Wacht %(minutes)d minuut en probeer het "
+        "dan opnieuw.",
+        "Te veel mislukte pogingen om met dit e-mailadres in te loggen. Wacht %(minutes)d minuten en probeer het "
+        "dan opnieuw.",
+        minutes,
+    ) % {"minutes": minutes}
+    form = LoginForm(request.POST or None)
+    form.is_valid()  # the address stays in the field
+    return render(request, "platform/login.html", {"form": form, "error": error}, status=429)
 
 
 @require_POST
@@ -155,7 +163,7 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = Invitation.find(token)
     if invitation is None:
         return render(request, "platform/invitation_invalid.html", status=404)
-    form = AcceptForm(request.POST or None)
+    form = AcceptForm(request.POST or None, invitation=invitation)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             locked = Invitation.objects.select_for_update().open().filter(pk=invitation.pk).first()

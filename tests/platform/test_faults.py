@@ -92,8 +92,9 @@ class Garbler:
     Loket may send rows the client cannot read; the sandbox always sends good ones, so this hop makes bad ones.
     """
 
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstream: str, *, one_employment: bool = False) -> None:
         self.upstream = upstream
+        self.one_employment = one_employment  # also spoil an employment read on its own
         garbler = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -121,6 +122,10 @@ class Garbler:
         self.spoiled: dict[str, str] = {}
 
     def spoil(self, path: str, document: dict[str, Any]) -> dict[str, Any]:
+        if self.one_employment and "/employments/" in path and isinstance(document.get("content"), dict):
+            del document["content"]["startDate"]
+            self.spoiled["one employment"] = document["content"]["id"]
+            return document
         items = document.get("_embedded") or []
         for item in items:
             item["eenNieuwVeld"] = {"dat": "de client niet kent"}  # unknown fields are ignored
@@ -165,3 +170,53 @@ def test_malformed_rows_are_reported_and_skipped_and_the_rest_imported(
     assert run.counts["skipped"] >= 2
     page = web.get(f"/employees/syncs/{run.pk}/").content.decode()
     assert "31-02-1980" in page
+
+
+def test_rows_loket_sends_that_cannot_be_read_are_not_called_gone(
+    web: Client, admin: User, loket: Sandbox, settings: Any
+) -> None:
+    connect(web, "koppeling")
+    run_tasks()  # a clean import first
+    garbler = Garbler(loket.url)
+    try:
+        settings.LOKET_API_URL = garbler.url + "/v2"
+        web.post("/company/integrations/loket/sync/", {"full": "1"})
+        run_tasks()
+    finally:
+        garbler.stop()
+    run = SyncRun.objects.filter(company=admin.company).latest("pk")
+    assert (run.kind, run.status) == (SyncRun.Kind.FULL, SyncRun.Status.DONE)
+    assert {"employee", "employment"} <= set(garbler.spoiled)
+    assert run.counts["skipped"] >= 2
+    # Unreadable this time is not gone from Loket: nobody is marked "niet meer in Loket.nl".
+    assert (run.counts["employees_gone"], run.counts["employments_gone"]) == (0, 0)
+    assert not Employee.objects.filter(company=admin.company, gone_from_loket_at__isnull=False).exists()
+    assert not Employment.objects.filter(company=admin.company, gone_from_loket_at__isnull=False).exists()
+
+
+def test_an_unreadable_employment_read_on_its_own_is_skipped_not_a_failed_run(
+    web: Client, admin: User, loket: Sandbox, settings: Any
+) -> None:
+    connect(web, "koppeling")
+    run_tasks()
+    job = Employment.objects.filter(company=admin.company, end_date__isnull=True).order_by("loket_id").first()
+    assert job is not None
+    loket.orm(
+        "from datetime import date\nfrom inleg.sandbox.core.models import Employment\n"
+        f"job = Employment.objects.get(id='{job.loket_id}')\njob.end_date = date(2026, 10, 31)\njob.save()\n"
+    )
+    garbler = Garbler(loket.url, one_employment=True)
+    try:
+        settings.LOKET_API_URL = garbler.url + "/v2"
+        web.post("/company/integrations/loket/sync/")
+        run_tasks()
+    finally:
+        garbler.stop()
+    run = SyncRun.objects.filter(company=admin.company).latest("pk")
+    assert run.kind == SyncRun.Kind.INCREMENTAL
+    assert garbler.spoiled["one employment"] == job.loket_id
+    assert run.status == SyncRun.Status.DONE, run.errors
+    assert run.counts["skipped"] == 1
+    assert any(e["where"] == f"employment {job.loket_id}" and "startDate: missing" in e["reason"] for e in run.errors)
+    job.refresh_from_db()
+    assert job.end_date is None  # not written: it could not be read

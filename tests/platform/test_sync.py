@@ -11,7 +11,7 @@ from django.test import Client
 
 from inleg.platform.accounts.models import Role, User
 from inleg.platform.employees.models import Employee, Employment, SyncRun
-from inleg.platform.employees.sync import enqueue_due_syncs
+from inleg.platform.employees.scheduler import enqueue_due_syncs
 from inleg.platform.integrations.models import LoketConnection
 from tests.platform.conftest import connect, connection_of, run_tasks
 from tests.platform.loket_sandbox import Sandbox
@@ -175,7 +175,7 @@ def test_a_run_whose_worker_died_does_not_block_new_syncs(admin: User, settings:
 
     from django.utils import timezone
 
-    from inleg.platform.employees.sync import request_sync
+    from inleg.platform.employees.runs import request_sync
 
     settings.SYNC_STALE_AFTER_S = 600
     lost = SyncRun.objects.create(

@@ -73,7 +73,8 @@ def test_an_import_that_loket_interrupts_stops_cleanly_and_resumes(
         statuses = [r.status for r in runs]
         if not any(r.is_open for r in runs):
             break
-    assert SyncRun.Status.INTERRUPTED in statuses  # the faults did interrupt it
+    assert SyncRun.Status.RESUMED in statuses  # the faults did interrupt it, and a resume completed it
+    assert SyncRun.Status.INTERRUPTED not in statuses  # nothing is waiting for a resume any more
     assert statuses[-1] == SyncRun.Status.DONE
     resumed = SyncRun.objects.filter(company=admin.company).latest("pk")
     assert resumed.trigger == SyncRun.Trigger.RESUME
@@ -81,9 +82,92 @@ def test_an_import_that_loket_interrupts_stops_cleanly_and_resumes(
     truth = sandbox_people(on_faulty)
     assert Employee.objects.filter(company=admin.company).count() == len(truth["people"])
     assert Employment.objects.filter(company=admin.company).count() == len(truth["jobs"])
-    interrupted = SyncRun.objects.filter(company=admin.company, status=SyncRun.Status.INTERRUPTED).first()
+    interrupted = SyncRun.objects.filter(company=admin.company, status=SyncRun.Status.RESUMED).first()
     assert interrupted is not None
     assert any(e["reason"].startswith(("RateLimited", "ServerError")) for e in interrupted.errors)
+    page = web.get(f"/employees/syncs/{interrupted.pk}/").content.decode()
+    assert "onderbroken, afgerond na hervatten" in page
+    assert "wordt hervat" not in page
+    assert 'http-equiv="refresh"' not in page
+
+
+def work_off(admin: User) -> None:
+    """Run tasks until no run of the company waits or runs (resumes are queued by the runs they resume)."""
+    for _ in range(10):
+        run_tasks()
+        if not SyncRun.objects.filter(company=admin.company, status__in=("queued", "running")).exists():
+            return
+    raise AssertionError("runs still waiting after ten rounds of the worker")
+
+
+def chain_of(run: SyncRun) -> list[SyncRun]:
+    """The run and the resumes after it, in order."""
+    chain = [run]
+    while (resume := SyncRun.objects.filter(resumed_from=chain[-1]).first()) is not None:
+        chain.append(resume)
+    return chain
+
+
+def test_an_interrupted_sync_whose_resumes_give_up_says_mislukt(
+    web: Client, admin: User, on_faulty: Sandbox, settings: Any
+) -> None:
+    from inleg.platform.employees.sync import request_sync
+
+    connect(web, "koppeling")
+    settings.LOKET_MAX_ATTEMPTS = 1  # the first fault interrupts a run
+    settings.SYNC_MAX_RESUMES = 2  # a run and two resumes, then give up
+    given_up: list[SyncRun] = []
+    for _ in range(40):  # the faults are random (seeded): sync until a chain has been interrupted three times
+        work_off(admin)
+        first = SyncRun.objects.filter(company=admin.company).exclude(trigger=SyncRun.Trigger.RESUME).latest("pk")
+        chain = chain_of(first)
+        if len(chain) == 3 and chain[-1].status == SyncRun.Status.FAILED:
+            given_up = chain
+            break
+        request_sync(admin.company, SyncRun.Kind.FULL, SyncRun.Trigger.MANUAL)
+    assert given_up, "no sync was interrupted three times in a row"
+    last = given_up[-1]
+    assert last.resumes == 2
+    assert any(e["reason"].startswith(("RateLimited", "ServerError")) for e in last.errors)
+    # The runs it resumed were interrupted, and their resume failed: they failed, they are not being resumed.
+    assert [r.status for r in given_up] == [SyncRun.Status.FAILED] * 3
+    assert not SyncRun.objects.filter(company=admin.company, status=SyncRun.Status.INTERRUPTED).exists()
+    page = web.get(f"/employees/syncs/{given_up[0].pk}/").content.decode()
+    assert "mislukt" in page
+    assert "wordt hervat" not in page
+    assert 'http-equiv="refresh"' not in page  # nothing to wait for
+    assert "Start opnieuw met ‘Nu synchroniseren’" in page  # what to do
+    listing = web.get("/employees/syncs/").content.decode()
+    assert "wordt hervat" not in listing
+
+
+def test_an_interrupted_sync_whose_resume_fails_says_mislukt(
+    web: Client, admin: User, on_faulty: Sandbox, settings: Any
+) -> None:
+    from inleg.platform.employees.sync import execute, request_sync
+
+    connect(web, "koppeling")
+    settings.LOKET_MAX_ATTEMPTS = 1
+    settings.SYNC_RESUME_DELAY_S = 3600  # the resume waits: the worker in batch mode leaves it queued
+    for _ in range(40):
+        run_tasks()
+        interrupted = SyncRun.objects.filter(company=admin.company, status=SyncRun.Status.INTERRUPTED).first()
+        if interrupted is not None:
+            break
+        request_sync(admin.company, SyncRun.Kind.FULL, SyncRun.Trigger.MANUAL)
+    assert interrupted is not None, "no sync was interrupted"
+    waiting = web.get(f"/employees/syncs/{interrupted.pk}/").content.decode()
+    assert "wordt hervat" in waiting  # true now: its resume is queued
+    resume = SyncRun.objects.get(resumed_from=interrupted)
+    assert resume.status == SyncRun.Status.QUEUED
+    web.post("/company/integrations/loket/disconnect/")  # the employer disconnects before the resume runs
+    assert execute(resume.pk) == SyncRun.Status.FAILED
+    interrupted.refresh_from_db()
+    assert interrupted.status == SyncRun.Status.FAILED
+    page = web.get(f"/employees/syncs/{interrupted.pk}/").content.decode()
+    assert "mislukt" in page
+    assert "wordt hervat" not in page
+    assert "De koppeling met Loket.nl vraagt aandacht" in page
 
 
 class Garbler:

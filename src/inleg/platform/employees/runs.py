@@ -1,7 +1,9 @@
 """Sync runs: asking for one, its record while it runs, and the state it ends in.
 
 A run is queued, then running, then done, failed or interrupted. Loket.nl interrupting a run (429, 5xx, no
-answer) ends it as interrupted and queues a resume run.
+answer) ends it as interrupted and queues a resume run in the same transaction. When a chain of resumes ends, the
+runs it resumed take its outcome: resumed when it completed, failed when it failed or gave up after
+``SYNC_MAX_RESUMES``. So "wordt hervat" is shown only while a resume is really waiting or running.
 
 The worker's task is not imported here: the task imports the sync, which imports this module. The app gives its
 way of queueing to ``use_queue`` when Django starts (apps.py), so the imports point one way.
@@ -80,19 +82,22 @@ def request_sync(
 
 
 def _fail_lost(company: Company) -> None:
-    """Runs without a heartbeat for long have lost their worker: they failed."""
+    """Runs without a heartbeat for long have lost their worker: they failed, and so did the runs they resumed."""
     now = timezone.now()
     lost = SyncRun.objects.filter(
         company=company,
         status=Status.RUNNING,
         heartbeat_at__lt=now - timedelta(seconds=settings.SYNC_STALE_AFTER_S),
     )
+    resumed = [pk for pk in lost.values_list("resumed_from_id", flat=True) if pk is not None]
     lost.update(
         status=Status.FAILED,
         finished_at=now,
         phase="",
         errors=[{"where": "platform", "reason": _("Afgebroken: de verwerking gaf te lang geen teken van leven.")}],
     )
+    for pk in resumed:
+        _settle_resumed(pk, Status.FAILED)
 
 
 # ---- the record of a running run -------------------------------------------------------------------------
@@ -151,16 +156,19 @@ def _show(value: Any) -> str:
 
 
 def finish(run: SyncRun, recorder: Recorder, status: str) -> str:
-    """Write the run's end. Returns ``status``."""
-    SyncRun.objects.filter(pk=run.pk).update(
-        status=status,
-        finished_at=timezone.now(),
-        counts=recorder.counts,
-        changes=recorder.changes,
-        errors=recorder.errors,
-        to_version=run.to_version,
-        phase="",
-    )
+    """Write the run's end; a resume that ends settles the runs it resumed. Returns ``status``."""
+    with transaction.atomic():
+        SyncRun.objects.filter(pk=run.pk).update(
+            status=status,
+            finished_at=timezone.now(),
+            counts=recorder.counts,
+            changes=recorder.changes,
+            errors=recorder.errors,
+            to_version=run.to_version,
+            phase="",
+        )
+        if status in (Status.DONE, Status.FAILED) and run.resumed_from_id is not None:
+            _settle_resumed(run.resumed_from_id, status)
     log.info("sync run %s of company %s: %s %s", run.pk, run.company_id, status, recorder.counts)
     return status
 
@@ -170,6 +178,18 @@ def interrupt(run: SyncRun, recorder: Recorder, error: Exception) -> str:
     recorder.error("loket", f"{error.__class__.__name__}: {error}")
     if run.resumes >= settings.SYNC_MAX_RESUMES:
         return finish(run, recorder, Status.FAILED)
-    status = finish(run, recorder, Status.INTERRUPTED)
-    request_sync(run.company, run.kind, SyncRun.Trigger.RESUME, resumed_from=run, delay_s=settings.SYNC_RESUME_DELAY_S)
+    # One transaction: an interrupted run always has its resume (else it would say "wordt hervat" for ever).
+    with transaction.atomic():
+        status = finish(run, recorder, Status.INTERRUPTED)
+        request_sync(
+            run.company, run.kind, SyncRun.Trigger.RESUME, resumed_from=run, delay_s=settings.SYNC_RESUME_DELAY_S
+        )
     return status
+
+
+def _settle_resumed(run_id: int, outcome: str) -> None:
+    """The interrupted run ``run_id`` and the interrupted runs before it in its chain take the chain's outcome."""
+    status = Status.RESUMED if outcome == Status.DONE else Status.FAILED
+    pk: int | None = run_id
+    while pk is not None and SyncRun.objects.filter(pk=pk, status=Status.INTERRUPTED).update(status=status):
+        pk = SyncRun.objects.filter(pk=pk).values_list("resumed_from_id", flat=True).first()

@@ -66,7 +66,7 @@ def run(sandbox: Any, args: argparse.Namespace) -> int:
     from inleg.loket import new_code_verifier, new_state
     from inleg.platform.accounts.models import Company, Role, User
     from inleg.platform.employees.models import Employee, Employment, SyncRun
-    from inleg.platform.employees.sync import request_sync
+    from inleg.platform.employees.runs import request_sync
     from inleg.platform.integrations import services
     from inleg.platform.integrations.models import LoketConnection, State
 

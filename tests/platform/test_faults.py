@@ -73,7 +73,8 @@ def test_an_import_that_loket_interrupts_stops_cleanly_and_resumes(
         statuses = [r.status for r in runs]
         if not any(r.is_open for r in runs):
             break
-    assert SyncRun.Status.INTERRUPTED in statuses  # the faults did interrupt it
+    assert SyncRun.Status.RESUMED in statuses  # the faults did interrupt it, and a resume completed it
+    assert SyncRun.Status.INTERRUPTED not in statuses  # nothing is waiting for a resume any more
     assert statuses[-1] == SyncRun.Status.DONE
     resumed = SyncRun.objects.filter(company=admin.company).latest("pk")
     assert resumed.trigger == SyncRun.Trigger.RESUME
@@ -81,9 +82,92 @@ def test_an_import_that_loket_interrupts_stops_cleanly_and_resumes(
     truth = sandbox_people(on_faulty)
     assert Employee.objects.filter(company=admin.company).count() == len(truth["people"])
     assert Employment.objects.filter(company=admin.company).count() == len(truth["jobs"])
-    interrupted = SyncRun.objects.filter(company=admin.company, status=SyncRun.Status.INTERRUPTED).first()
+    interrupted = SyncRun.objects.filter(company=admin.company, status=SyncRun.Status.RESUMED).first()
     assert interrupted is not None
     assert any(e["reason"].startswith(("RateLimited", "ServerError")) for e in interrupted.errors)
+    page = web.get(f"/employees/syncs/{interrupted.pk}/").content.decode()
+    assert "onderbroken, afgerond na hervatten" in page
+    assert "wordt hervat" not in page
+    assert 'http-equiv="refresh"' not in page
+
+
+def work_off(admin: User) -> None:
+    """Run tasks until no run of the company waits or runs (resumes are queued by the runs they resume)."""
+    for _ in range(10):
+        run_tasks()
+        if not SyncRun.objects.filter(company=admin.company, status__in=("queued", "running")).exists():
+            return
+    raise AssertionError("runs still waiting after ten rounds of the worker")
+
+
+def chain_of(run: SyncRun) -> list[SyncRun]:
+    """The run and the resumes after it, in order."""
+    chain = [run]
+    while (resume := SyncRun.objects.filter(resumed_from=chain[-1]).first()) is not None:
+        chain.append(resume)
+    return chain
+
+
+def test_an_interrupted_sync_whose_resumes_give_up_says_mislukt(
+    web: Client, admin: User, on_faulty: Sandbox, settings: Any
+) -> None:
+    from inleg.platform.employees.sync import request_sync
+
+    connect(web, "koppeling")
+    settings.LOKET_MAX_ATTEMPTS = 1  # the first fault interrupts a run
+    settings.SYNC_MAX_RESUMES = 2  # a run and two resumes, then give up
+    given_up: list[SyncRun] = []
+    for _ in range(40):  # the faults are random (seeded): sync until a chain has been interrupted three times
+        work_off(admin)
+        first = SyncRun.objects.filter(company=admin.company).exclude(trigger=SyncRun.Trigger.RESUME).latest("pk")
+        chain = chain_of(first)
+        if len(chain) == 3 and chain[-1].status == SyncRun.Status.FAILED:
+            given_up = chain
+            break
+        request_sync(admin.company, SyncRun.Kind.FULL, SyncRun.Trigger.MANUAL)
+    assert given_up, "no sync was interrupted three times in a row"
+    last = given_up[-1]
+    assert last.resumes == 2
+    assert any(e["reason"].startswith(("RateLimited", "ServerError")) for e in last.errors)
+    # The runs it resumed were interrupted, and their resume failed: they failed, they are not being resumed.
+    assert [r.status for r in given_up] == [SyncRun.Status.FAILED] * 3
+    assert not SyncRun.objects.filter(company=admin.company, status=SyncRun.Status.INTERRUPTED).exists()
+    page = web.get(f"/employees/syncs/{given_up[0].pk}/").content.decode()
+    assert "mislukt" in page
+    assert "wordt hervat" not in page
+    assert 'http-equiv="refresh"' not in page  # nothing to wait for
+    assert "Start opnieuw met ‘Nu synchroniseren’" in page  # what to do
+    listing = web.get("/employees/syncs/").content.decode()
+    assert "wordt hervat" not in listing
+
+
+def test_an_interrupted_sync_whose_resume_fails_says_mislukt(
+    web: Client, admin: User, on_faulty: Sandbox, settings: Any
+) -> None:
+    from inleg.platform.employees.sync import execute, request_sync
+
+    connect(web, "koppeling")
+    settings.LOKET_MAX_ATTEMPTS = 1
+    settings.SYNC_RESUME_DELAY_S = 3600  # the resume waits: the worker in batch mode leaves it queued
+    for _ in range(40):
+        run_tasks()
+        interrupted = SyncRun.objects.filter(company=admin.company, status=SyncRun.Status.INTERRUPTED).first()
+        if interrupted is not None:
+            break
+        request_sync(admin.company, SyncRun.Kind.FULL, SyncRun.Trigger.MANUAL)
+    assert interrupted is not None, "no sync was interrupted"
+    waiting = web.get(f"/employees/syncs/{interrupted.pk}/").content.decode()
+    assert "wordt hervat" in waiting  # true now: its resume is queued
+    resume = SyncRun.objects.get(resumed_from=interrupted)
+    assert resume.status == SyncRun.Status.QUEUED
+    web.post("/company/integrations/loket/disconnect/")  # the employer disconnects before the resume runs
+    assert execute(resume.pk) == SyncRun.Status.FAILED
+    interrupted.refresh_from_db()
+    assert interrupted.status == SyncRun.Status.FAILED
+    page = web.get(f"/employees/syncs/{interrupted.pk}/").content.decode()
+    assert "mislukt" in page
+    assert "wordt hervat" not in page
+    assert "De koppeling met Loket.nl vraagt aandacht" in page
 
 
 class Garbler:
@@ -92,8 +176,9 @@ class Garbler:
     Loket may send rows the client cannot read; the sandbox always sends good ones, so this hop makes bad ones.
     """
 
-    def __init__(self, upstream: str) -> None:
+    def __init__(self, upstream: str, *, one_employment: bool = False) -> None:
         self.upstream = upstream
+        self.one_employment = one_employment  # also spoil an employment read on its own
         garbler = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -121,6 +206,10 @@ class Garbler:
         self.spoiled: dict[str, str] = {}
 
     def spoil(self, path: str, document: dict[str, Any]) -> dict[str, Any]:
+        if self.one_employment and "/employments/" in path and isinstance(document.get("content"), dict):
+            del document["content"]["startDate"]
+            self.spoiled["one employment"] = document["content"]["id"]
+            return document
         items = document.get("_embedded") or []
         for item in items:
             item["eenNieuwVeld"] = {"dat": "de client niet kent"}  # unknown fields are ignored
@@ -165,3 +254,53 @@ def test_malformed_rows_are_reported_and_skipped_and_the_rest_imported(
     assert run.counts["skipped"] >= 2
     page = web.get(f"/employees/syncs/{run.pk}/").content.decode()
     assert "31-02-1980" in page
+
+
+def test_rows_loket_sends_that_cannot_be_read_are_not_called_gone(
+    web: Client, admin: User, loket: Sandbox, settings: Any
+) -> None:
+    connect(web, "koppeling")
+    run_tasks()  # a clean import first
+    garbler = Garbler(loket.url)
+    try:
+        settings.LOKET_API_URL = garbler.url + "/v2"
+        web.post("/company/integrations/loket/sync/", {"full": "1"})
+        run_tasks()
+    finally:
+        garbler.stop()
+    run = SyncRun.objects.filter(company=admin.company).latest("pk")
+    assert (run.kind, run.status) == (SyncRun.Kind.FULL, SyncRun.Status.DONE)
+    assert {"employee", "employment"} <= set(garbler.spoiled)
+    assert run.counts["skipped"] >= 2
+    # Unreadable this time is not gone from Loket: nobody is marked "niet meer in Loket.nl".
+    assert (run.counts["employees_gone"], run.counts["employments_gone"]) == (0, 0)
+    assert not Employee.objects.filter(company=admin.company, gone_from_loket_at__isnull=False).exists()
+    assert not Employment.objects.filter(company=admin.company, gone_from_loket_at__isnull=False).exists()
+
+
+def test_an_unreadable_employment_read_on_its_own_is_skipped_not_a_failed_run(
+    web: Client, admin: User, loket: Sandbox, settings: Any
+) -> None:
+    connect(web, "koppeling")
+    run_tasks()
+    job = Employment.objects.filter(company=admin.company, end_date__isnull=True).order_by("loket_id").first()
+    assert job is not None
+    loket.orm(
+        "from datetime import date\nfrom inleg.sandbox.core.models import Employment\n"
+        f"job = Employment.objects.get(id='{job.loket_id}')\njob.end_date = date(2026, 10, 31)\njob.save()\n"
+    )
+    garbler = Garbler(loket.url, one_employment=True)
+    try:
+        settings.LOKET_API_URL = garbler.url + "/v2"
+        web.post("/company/integrations/loket/sync/")
+        run_tasks()
+    finally:
+        garbler.stop()
+    run = SyncRun.objects.filter(company=admin.company).latest("pk")
+    assert run.kind == SyncRun.Kind.INCREMENTAL
+    assert garbler.spoiled["one employment"] == job.loket_id
+    assert run.status == SyncRun.Status.DONE, run.errors
+    assert run.counts["skipped"] == 1
+    assert any(e["where"] == f"employment {job.loket_id}" and "startDate: missing" in e["reason"] for e in run.errors)
+    job.refresh_from_db()
+    assert job.end_date is None  # not written: it could not be read

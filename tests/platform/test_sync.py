@@ -11,7 +11,7 @@ from django.test import Client
 
 from inleg.platform.accounts.models import Role, User
 from inleg.platform.employees.models import Employee, Employment, SyncRun
-from inleg.platform.employees.sync import enqueue_due_syncs
+from inleg.platform.employees.scheduler import enqueue_due_syncs
 from inleg.platform.integrations.models import LoketConnection
 from tests.platform.conftest import connect, connection_of, run_tasks
 from tests.platform.loket_sandbox import Sandbox
@@ -175,7 +175,7 @@ def test_a_run_whose_worker_died_does_not_block_new_syncs(admin: User, settings:
 
     from django.utils import timezone
 
-    from inleg.platform.employees.sync import request_sync
+    from inleg.platform.employees.runs import request_sync
 
     settings.SYNC_STALE_AFTER_S = 600
     lost = SyncRun.objects.create(
@@ -191,3 +191,69 @@ def test_a_run_whose_worker_died_does_not_block_new_syncs(admin: User, settings:
     assert lost.status == SyncRun.Status.FAILED
     assert "geen teken van leven" in lost.errors[0]["reason"]
     assert request_sync(admin.company, SyncRun.Kind.INCREMENTAL, SyncRun.Trigger.MANUAL).pk == alive.pk
+
+
+def test_a_resume_whose_worker_died_fails_and_so_does_the_run_it_resumed(admin: User, settings: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inleg.platform.employees.runs import request_sync
+
+    settings.SYNC_STALE_AFTER_S = 600
+    interrupted = SyncRun.objects.create(
+        company=admin.company,
+        kind=SyncRun.Kind.FULL,
+        trigger=SyncRun.Trigger.SCHEDULE,
+        status=SyncRun.Status.INTERRUPTED,
+    )
+    lost = SyncRun.objects.create(
+        company=admin.company,
+        kind=SyncRun.Kind.FULL,
+        trigger=SyncRun.Trigger.RESUME,
+        status=SyncRun.Status.RUNNING,
+        resumed_from=interrupted,
+        resumes=1,
+        heartbeat_at=timezone.now() - timedelta(seconds=601),
+    )
+    request_sync(admin.company, SyncRun.Kind.INCREMENTAL, SyncRun.Trigger.MANUAL)
+    lost.refresh_from_db()
+    interrupted.refresh_from_db()
+    assert (lost.status, interrupted.status) == (SyncRun.Status.FAILED, SyncRun.Status.FAILED)
+
+
+def test_the_migration_settles_interrupted_runs_whose_resumes_ended(admin: User) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    settle = importlib.import_module("inleg.platform.employees.migrations.0003_run_resumed").settle_interrupted
+
+    def chain(*statuses: str) -> list[SyncRun]:
+        runs: list[SyncRun] = []
+        for status in statuses:
+            runs.append(
+                SyncRun.objects.create(
+                    company=admin.company,
+                    kind=SyncRun.Kind.FULL,
+                    trigger=SyncRun.Trigger.RESUME if runs else SyncRun.Trigger.SCHEDULE,
+                    status=status,
+                    resumed_from=runs[-1] if runs else None,
+                    resumes=len(runs),
+                )
+            )
+        return runs
+
+    failed = chain("interrupted", "interrupted", "failed")
+    done = chain("interrupted", "done")
+    waiting = chain("interrupted", "queued")
+    orphan = chain("interrupted")
+    settle(apps, None)
+
+    def now(runs: list[SyncRun]) -> list[str]:
+        return [SyncRun.objects.get(pk=r.pk).status for r in runs]
+
+    assert now(failed) == ["failed", "failed", "failed"]
+    assert now(done) == ["resumed", "done"]
+    assert now(waiting) == ["interrupted", "queued"]  # still being resumed: true as it is
+    assert now(orphan) == ["failed"]  # no resume will ever come

@@ -29,10 +29,6 @@ class Diff:
     unchanged: int = 0
     gone: list[str] = field(default_factory=list)
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated or self.gone)
-
     def leavers(self) -> list[str]:
         """Keys of records whose end_date went from empty to a date."""
         return [

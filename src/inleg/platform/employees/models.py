@@ -90,7 +90,9 @@ class SyncRun(models.Model):
         QUEUED = "queued", _("in de wachtrij")
         RUNNING = "running", _("bezig")
         DONE = "done", _("klaar")
+        # Interrupted by Loket.nl, with its resume waiting or running; when the resumes end, it takes their end:
         INTERRUPTED = "interrupted", _("onderbroken, wordt hervat")
+        RESUMED = "resumed", _("onderbroken, afgerond na hervatten")
         FAILED = "failed", _("mislukt")
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="sync_runs")

@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
 from inleg.platform.accounts.access import company_of, company_user, requires
-from inleg.platform.accounts.models import Right
+from inleg.platform.accounts.models import Right, User
 from inleg.platform.employees.models import Employee, Employment, SyncRun
+from inleg.platform.integrations.models import LoketConnection, State
 
 
 @requires(Right.VIEW_EMPLOYEES)
@@ -48,7 +49,33 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
         }
         for c in sync_run.changes
     ]
-    return render(request, "platform/run.html", {"run": sync_run, "changes": changes})
+    context = {
+        "run": sync_run,
+        "changes": changes,
+        "resumed_by": SyncRun.objects.filter(resumed_from=sync_run).order_by("pk").first(),
+        "advice": _advice(sync_run, user) if sync_run.status == SyncRun.Status.FAILED else "",
+    }
+    return render(request, "platform/run.html", context)
+
+
+def _advice(run: SyncRun, user: User) -> str:
+    """What to do about a failed run: one message, from what is true now."""
+    later = SyncRun.objects.filter(company=run.company, pk__gt=run.pk)
+    if later.filter(status__in=(SyncRun.Status.DONE, SyncRun.Status.RESUMED)).exists():
+        return str(_("Een latere synchronisatie is wel gelukt: u hoeft niets te doen."))
+    if later.filter(status__in=(SyncRun.Status.QUEUED, SyncRun.Status.RUNNING, SyncRun.Status.INTERRUPTED)).exists():
+        return str(_("Er loopt al een nieuwe synchronisatie: wacht tot die klaar is."))
+    connection = LoketConnection.objects.filter(company=run.company).first()
+    if connection is None or connection.state != State.ACTIVE:
+        return str(_("De koppeling met Loket.nl vraagt aandacht: ga naar Bedrijf > Integraties > Loket.nl."))
+    if user.has_right(Right.MANAGE_INTEGRATION):
+        return str(
+            _(
+                "Start opnieuw met ‘Nu synchroniseren’ onder Bedrijf > Integraties > Loket.nl. "
+                "Wat al is opgeslagen, blijft bewaard."
+            )
+        )
+    return str(_("Vraag wie de Loket.nl-koppeling beheert om opnieuw te synchroniseren."))
 
 
 CHANGE_KINDS = {

@@ -12,23 +12,13 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from inleg.sandbox.api import serializers as ser
-from inleg.sandbox.api.base import (
-    ApiError,
-    Context,
-    check_if_match,
-    dumps,
-    envelope,
-    forbidden,
-    item,
-    message,
-    not_found,
-    operation,
-    page,
-    page_list,
-    read_json,
-    respond,
-)
 from inleg.sandbox.api.chains import Overlap, check_update, day_before, place
+from inleg.sandbox.api.context import Context
+from inleg.sandbox.api.errors import ApiError, message, not_found
+from inleg.sandbox.api.jsonio import dumps, item, read_json, respond
+from inleg.sandbox.api.paging import page, page_list
+from inleg.sandbox.api.preconditions import check_if_match
+from inleg.sandbox.api.routing import operation
 from inleg.sandbox.core.models import (
     BENEFIT_CATEGORIES,
     BENEFIT_VALUE_MAX,
@@ -616,6 +606,3 @@ def employment_results(ctx: Context, employment_id: str, year: str) -> HttpRespo
 
 def unknown(request: HttpRequest, path: str = "") -> HttpResponse:
     return HttpResponse(status=404)
-
-
-__all__ = ["envelope", "forbidden"]

@@ -104,10 +104,22 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": ["all"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3599,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 300,
+    # RFC 9700 (OAuth security advice): refresh tokens rotate, and a used one coming back revokes its family.
     "ROTATE_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
-    "PKCE_REQUIRED": False,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # PKCE on every code, with S256 only ("plain" and a challenge without a method are refused).
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    # Deploy checks fail (not warn) should any of these be switched back.
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "ALLOW_URI_WILDCARDS": False,
     "OAUTH2_VALIDATOR_CLASS": "inleg.sandbox.oauth.validators.LoketValidator",
     "REQUEST_APPROVAL_PROMPT": "force",
 }

@@ -188,6 +188,24 @@ class ClientProfile(models.Model):
         return str(self.application)
 
 
+class RedeemedCode(models.Model):
+    """An authorization code already exchanged for tokens, by checksum (the code itself is not kept).
+
+    RFC 6749 4.1.2: a code used twice is refused and the tokens issued from it are revoked; the token
+    family (django-oauth-toolkit's refresh-token lineage) names them all, however often they were refreshed.
+    """
+
+    application = models.ForeignKey("oauth2_provider.Application", on_delete=models.CASCADE, related_name="+")
+    code_checksum = models.CharField(max_length=64)
+    token_family = models.UUIDField(null=True)
+    redeemed = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [  # noqa: RUF012
+            models.UniqueConstraint(fields=["application", "code_checksum"], name="unique_redeemed_code")
+        ]
+
+
 class PayrollAdministration(Versioned):
     class PeriodType(models.TextChoices):
         MONTH = "month", _("maand")

@@ -22,7 +22,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import V2, Api, make_token
+from conftest import V2, Api, assert_expires, make_token
 from inleg.sandbox.core.models import (
     BenefitDeduction,
     Employer,
@@ -161,6 +161,7 @@ def _date_time(value: object) -> bool:
 
 
 def check(operation: str, response: Any) -> None:
+    assert_expires(response)
     content_type = response.get("Content-Type", "")
     schema = schema_for(operation, response.status_code, content_type.replace(" ", ""))
     if schema is None:

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "inleg.sandbox.api.expires.ExpiresMiddleware",
     "inleg.sandbox.api.faults.FaultInjectionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "inleg.sandbox.i18n.ChosenLanguageMiddleware",

@@ -13,13 +13,13 @@ from django.http import HttpRequest, HttpResponse
 
 from inleg.sandbox.api import serializers as ser
 from inleg.sandbox.api.bodies import FIRST_DAY, LAST_DAY, check_day, read_body
-from inleg.sandbox.api.chains import Overlap, check_update, day_before, place
 from inleg.sandbox.api.context import Context
 from inleg.sandbox.api.errors import ApiError, message, not_found
 from inleg.sandbox.api.jsonio import dumps, item, respond
 from inleg.sandbox.api.paging import page, page_list
 from inleg.sandbox.api.preconditions import check_if_match
 from inleg.sandbox.api.routing import operation
+from inleg.sandbox.core.chains import Overlap, check_update, day_before, place
 from inleg.sandbox.core.models import (
     BENEFIT_CATEGORIES,
     BENEFIT_VALUE_MAX,

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from inleg.sandbox.core.chains import Overlap, check_update
 from inleg.sandbox.core.rights import Right
 
 MAX_FUNDS = 35
@@ -474,12 +475,14 @@ class EmploymentFund(Versioned):
 
 def _check_chain(others: list[Any], start: date, end: date | None) -> None:
     """Records of a broken chain may not overlap (the API closes an open record; a form says why it cannot)."""
-    for other in others:
-        if start <= (other.end_date or date.max) and other.start_date <= (end or date.max):
-            raise ValidationError(
-                _("De periode overlapt het bestaande record %(s)s t/m %(e)s.")
-                % {"s": other.start_date, "e": other.end_date or _("open")}
-            )
+    try:
+        check_update(others, start, end)
+    except Overlap as overlap:
+        other = overlap.other
+        raise ValidationError(
+            _("De periode overlapt het bestaande record %(s)s t/m %(e)s.")
+            % {"s": other.start_date, "e": other.end_date or _("open")}
+        ) from None
 
 
 class PeriodInput(models.Model):

@@ -35,7 +35,7 @@ def dumps(data: Any) -> str:
     return _NUMBER_RE.sub(r"\1", text)
 
 
-def respond(ctx: Context | None, status: int, body: Any, etag: str | None = None, operation: str = "") -> HttpResponse:
+def respond(ctx: Context | None, status: int, body: Any, etag: str | None = None) -> HttpResponse:
     if body is None:
         return HttpResponse(status=status)
     if ctx is not None and (ctx.operation not in UNVERSIONED_CONTENT_TYPE):

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from inleg.sandbox.api import serializers as ser
 from inleg.sandbox.api.bodies import FIRST_DAY, LAST_DAY, check_day, read_body
@@ -611,7 +611,3 @@ def employment_results(ctx: Context, employment_id: str, year: str) -> HttpRespo
             payroll_periods.append(ser.period_results(r.period, lines, True))
     ctx.messages.append(message(WAGE_TAX_WARNING, kind="Warning"))
     return item(ctx, {"employmentId": employment.id, "payrollPeriods": payroll_periods})
-
-
-def unknown(request: HttpRequest, path: str = "") -> HttpResponse:
-    return HttpResponse(status=404)

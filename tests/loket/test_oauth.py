@@ -40,9 +40,12 @@ def test_refresh_rotates_and_the_used_refresh_token_is_dead(transport: httpx2.WS
     second = oauth.refresh(first.refresh_token)
     assert second.refresh_token != first.refresh_token
     assert second.access_token != first.access_token
+    third = oauth.refresh(second.refresh_token)  # the new one works
     with pytest.raises(errors.InvalidGrant):
         oauth.refresh(first.refresh_token)
-    assert oauth.refresh(second.refresh_token).access_token  # the new one works
+    # RFC 9700 4.14.2: a used refresh token coming back revokes its whole family, the newest one too.
+    with pytest.raises(errors.InvalidGrant):
+        oauth.refresh(third.refresh_token)
 
 
 # --- section 4.1.2.1: errors of the authorization request -----------------------------------------

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
@@ -83,3 +84,13 @@ def employment(employer: Employer) -> Employment:
         .order_by("employee__employee_number")
         .first()
     )
+
+
+def assert_expires(response: Any) -> None:
+    """The answer carries ``Expires`` (the description: "returned with every response") as an HTTP-date that
+    has passed: Loket's resources may not be cached (see the sandbox README)."""
+    value = response.get("Expires")
+    assert value, f"{response.status_code} answer without Expires"
+    when = parsedate_to_datetime(value)  # an HTTP-date (RFC 9110 5.6.7), not "0" or "-1"
+    assert when.tzinfo is not None, value
+    assert when <= datetime.now(UTC), value

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from conftest import V2, Api, make_token
-from inleg.sandbox.api.base import FORBIDDEN_MESSAGE
+from inleg.sandbox.api.errors import FORBIDDEN_MESSAGE
 from inleg.sandbox.core.models import BenefitDeduction, Employer, Employment, LoketUser
 from inleg.sandbox.seed import NET_DEDUCTION_KEY, PENSIFY_KEY
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 import socket
@@ -30,8 +32,10 @@ def _csrf(page: httpx.Response) -> str:
 
 def consented_token(base: str, username: str = "koppeling") -> str:
     """Walk the consent flow as a browser would and exchange the code (form body sent as text/plain)."""
+    verifier = "w" * 64
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     query = urlencode({"client_id": CLIENT_ID, "redirect_uri": REDIRECT, "response_type": "code", "scope": "all",
-                       "state": "s-1"})  # fmt: skip
+                       "state": "s-1", "code_challenge": challenge, "code_challenge_method": "S256"})  # fmt: skip
     with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as browser:
         to_login = browser.get(f"/authorize?{query}")
         assert to_login.status_code == 302
@@ -51,7 +55,8 @@ def consented_token(base: str, username: str = "koppeling") -> str:
     with httpx.Client(base_url=base, timeout=30) as client:
         # Loket's PowerShell connector sends the form body as text/plain; the sandbox accepts it.
         body = urlencode({"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT,
-                          "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})  # fmt: skip
+                          "code_verifier": verifier, "client_id": CLIENT_ID,
+                          "client_secret": CLIENT_SECRET})  # fmt: skip
         token = client.post("/token", content=body, headers={"Content-Type": "text/plain"})
         assert token.status_code == 200, token.text
         return str(token.json()["access_token"])

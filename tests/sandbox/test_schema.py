@@ -22,7 +22,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from conftest import V2, Api, make_token
+from conftest import V2, Api, assert_expires, make_token
+from inleg.sandbox.api.bodies import REQUEST_MEMBERS
 from inleg.sandbox.core.models import (
     BenefitDeduction,
     Employer,
@@ -161,12 +162,35 @@ def _date_time(value: object) -> bool:
 
 
 def check(operation: str, response: Any) -> None:
+    assert_expires(response)
     content_type = response.get("Content-Type", "")
     schema = schema_for(operation, response.status_code, content_type.replace(" ", ""))
     if schema is None:
         assert not response.content, f"{operation} {response.status_code} has a body where none is declared"
         return
     jsonschema.validate(response.json(), schema, cls=jsonschema.Draft7Validator, format_checker=CHECKER)
+
+
+def _members(schema: Any) -> Any:
+    """The member tree of a request schema: names, with the tree of each object member (None for a value)."""
+    if "allOf" in schema:
+        return {name: sub for part in schema["allOf"] for name, sub in (_members(part) or {}).items()}
+    if "properties" not in schema:
+        return None
+    return {name: _members(sub) for name, sub in schema["properties"].items()}
+
+
+def test_the_members_a_write_accepts_are_the_descriptions() -> None:
+    bodies = {
+        op["operationId"]: op["requestBody"]["content"]
+        for item in spec()["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and op.get("operationId") in REQUEST_MEMBERS
+    }
+    assert set(bodies) == set(REQUEST_MEMBERS)
+    for operation, content in bodies.items():
+        for media_type in content.values():
+            assert _members(media_type["schema"]) == REQUEST_MEMBERS[operation], operation
 
 
 def test_the_converter_catches_what_it_must() -> None:

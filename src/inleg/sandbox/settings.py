@@ -33,6 +33,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "inleg.sandbox.api.expires.ExpiresMiddleware",
     "inleg.sandbox.api.faults.FaultInjectionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "inleg.sandbox.i18n.ChosenLanguageMiddleware",
@@ -104,10 +105,22 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": ["all"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3599,
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 300,
+    # RFC 9700 (OAuth security advice): refresh tokens rotate, and a used one coming back revokes its family.
     "ROTATE_REFRESH_TOKEN": True,
     "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
-    "PKCE_REQUIRED": False,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # PKCE on every code, with S256 only ("plain" and a challenge without a method are refused).
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    # Deploy checks fail (not warn) should any of these be switched back.
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "ALLOW_URI_WILDCARDS": False,
     "OAUTH2_VALIDATOR_CLASS": "inleg.sandbox.oauth.validators.LoketValidator",
     "REQUEST_APPROVAL_PROMPT": "force",
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from inleg.sandbox.core.models import (
@@ -333,7 +333,3 @@ def period_results(p: PayrollPeriod, results: list[Any], with_hours_flags: bool)
         },
         "payslipTypes": [{"payslipType": {"key": 1, "value": "Normaal strook"}, "payrollComponentResults": lines}],
     }
-
-
-def day_before(d: date) -> date:
-    return d - timedelta(days=1)

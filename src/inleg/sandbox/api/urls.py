@@ -1,7 +1,7 @@
 from django.urls import path
 
 from inleg.sandbox.api import views as v
-from inleg.sandbox.api.base import route
+from inleg.sandbox.api.routing import route
 
 E = "providers/employers"
 EMPLOYMENT_FUNDS = route(v.employment_funds, v.create_employment_fund)

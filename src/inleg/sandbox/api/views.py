@@ -9,26 +9,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from inleg.sandbox.api import serializers as ser
-from inleg.sandbox.api.base import (
-    ApiError,
-    Context,
-    check_if_match,
-    dumps,
-    envelope,
-    forbidden,
-    item,
-    message,
-    not_found,
-    operation,
-    page,
-    page_list,
-    read_json,
-    respond,
-)
-from inleg.sandbox.api.chains import Overlap, check_update, day_before, place
+from inleg.sandbox.api.bodies import FIRST_DAY, LAST_DAY, check_day, read_body
+from inleg.sandbox.api.context import Context
+from inleg.sandbox.api.errors import ApiError, message, not_found
+from inleg.sandbox.api.jsonio import dumps, item, respond
+from inleg.sandbox.api.paging import page, page_list
+from inleg.sandbox.api.preconditions import check_if_match
+from inleg.sandbox.api.routing import operation
+from inleg.sandbox.core.chains import Overlap, check_update, day_before, place
 from inleg.sandbox.core.models import (
     BENEFIT_CATEGORIES,
     BENEFIT_VALUE_MAX,
@@ -207,8 +198,8 @@ def _year(ctx: Context, raw: str) -> int:
         year = int(raw)
     except ValueError:
         raise ctx.bad_request(f"year: '{raw}' is not a year.", properties=["year"]) from None
-    if not 1900 <= year <= 2100:
-        raise ctx.bad_request(f"year: '{raw}' lies outside 1900..2100.", properties=["year"])
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
+        raise ctx.bad_request(f"year: '{raw}' lies outside {FIRST_DAY.year}..{LAST_DAY.year}.", properties=["year"])
     return year
 
 
@@ -235,9 +226,10 @@ def _date(ctx: Context, data: dict[str, Any], name: str, required: bool) -> date
     if not isinstance(raw, str):
         raise ctx.bad_request(f"{name}: {raw!r} is not a date (YYYY-MM-DD).", properties=[name])
     try:
-        return date.fromisoformat(raw[:10]) if len(raw) >= 10 and raw[10:11] in ("", "T") else date.fromisoformat(raw)
+        day = date.fromisoformat(raw[:10]) if len(raw) >= 10 and raw[10:11] in ("", "T") else date.fromisoformat(raw)
     except ValueError:
         raise ctx.bad_request(f"{name}: '{raw}' is not a date (YYYY-MM-DD).", properties=[name]) from None
+    return check_day(ctx, name, raw, day)
 
 
 def _amount(ctx: Context, raw: Any, name: str, low: Decimal, high: Decimal, places: int) -> Decimal:
@@ -311,7 +303,7 @@ def benefits(ctx: Context, employment_id: str) -> HttpResponse:
 def create_benefit(ctx: Context, employment_id: str) -> HttpResponse:
     employment = _get(Employment, employment_id, select=("employee",))
     ctx.require(employment.employee.employer_id)
-    data = read_json(ctx)
+    data = read_body(ctx)
     start, end = _dates(ctx, data, employment)
     value = _amount(ctx, data.get("value"), "value", BENEFIT_VALUE_MIN, BENEFIT_VALUE_MAX, 2)
     component_data = data.get("payrollComponent")
@@ -365,7 +357,7 @@ def benefit_detail(ctx: Context, benefit_id: str) -> HttpResponse:
 @operation("PutBenefitsAndDeductionsByBenefitsAndDeductionsId")
 def update_benefit(ctx: Context, benefit_id: str) -> HttpResponse:
     record = _benefit_for(ctx, benefit_id)
-    data = read_json(ctx)
+    data = read_body(ctx)
     start, end = _dates(ctx, data, record.employment)
     value = _amount(ctx, data.get("value"), "value", BENEFIT_VALUE_MIN, BENEFIT_VALUE_MAX, 2)
     component_data = data.get("payrollComponent")
@@ -455,7 +447,7 @@ def _fund_terms(ctx: Context, data: dict[str, Any]) -> dict[str, Decimal | None]
 def create_employment_fund(ctx: Context, employment_id: str) -> HttpResponse:
     employment = _get(Employment, employment_id, select=("employee",))
     ctx.require(employment.employee.employer_id)
-    data = read_json(ctx)
+    data = read_body(ctx)
     start, end = _dates(ctx, data, employment)
     fund_data = data.get("fund")
     key = fund_data.get("key") if isinstance(fund_data, dict) else None
@@ -490,8 +482,15 @@ def create_employment_fund(ctx: Context, employment_id: str) -> HttpResponse:
 def update_employment_fund(ctx: Context, employment_fund_id: str) -> HttpResponse:
     record = _get(EmploymentFund, employment_fund_id, select=("fund", "employment__employee"))
     ctx.require(record.employment.employee.employer_id)
-    data = read_json(ctx)
+    data = read_body(ctx)
     start, end = _dates(ctx, data, record.employment)
+    fund_data = data.get("fund")
+    if isinstance(fund_data, dict) and fund_data.get("key") not in (None, record.fund.number):
+        raise ctx.bad_request(
+            f"fund.key: {fund_data.get('key')!r} differs from the record's fund {record.fund.number}; "
+            "the fund of a record cannot change.",
+            ["fund.key"],
+        )
     terms = _fund_terms(ctx, data)
     with transaction.atomic():
         _lock_chain(record.employment_id)
@@ -612,10 +611,3 @@ def employment_results(ctx: Context, employment_id: str, year: str) -> HttpRespo
             payroll_periods.append(ser.period_results(r.period, lines, True))
     ctx.messages.append(message(WAGE_TAX_WARNING, kind="Warning"))
     return item(ctx, {"employmentId": employment.id, "payrollPeriods": payroll_periods})
-
-
-def unknown(request: HttpRequest, path: str = "") -> HttpResponse:
-    return HttpResponse(status=404)
-
-
-__all__ = ["envelope", "forbidden"]

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from inleg.sandbox.core.chains import Overlap, check_update
 from inleg.sandbox.core.rights import Right
 
 MAX_FUNDS = 35
@@ -186,6 +187,24 @@ class ClientProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.application)
+
+
+class RedeemedCode(models.Model):
+    """An authorization code already exchanged for tokens, by checksum (the code itself is not kept).
+
+    RFC 6749 4.1.2: a code used twice is refused and the tokens issued from it are revoked; the token
+    family (django-oauth-toolkit's refresh-token lineage) names them all, however often they were refreshed.
+    """
+
+    application = models.ForeignKey("oauth2_provider.Application", on_delete=models.CASCADE, related_name="+")
+    code_checksum = models.CharField(max_length=64)
+    token_family = models.UUIDField(null=True)
+    redeemed = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [  # noqa: RUF012
+            models.UniqueConstraint(fields=["application", "code_checksum"], name="unique_redeemed_code")
+        ]
 
 
 class PayrollAdministration(Versioned):
@@ -456,12 +475,14 @@ class EmploymentFund(Versioned):
 
 def _check_chain(others: list[Any], start: date, end: date | None) -> None:
     """Records of a broken chain may not overlap (the API closes an open record; a form says why it cannot)."""
-    for other in others:
-        if start <= (other.end_date or date.max) and other.start_date <= (end or date.max):
-            raise ValidationError(
-                _("De periode overlapt het bestaande record %(s)s t/m %(e)s.")
-                % {"s": other.start_date, "e": other.end_date or _("open")}
-            )
+    try:
+        check_update(others, start, end)
+    except Overlap as overlap:
+        other = overlap.other
+        raise ValidationError(
+            _("De periode overlapt het bestaande record %(s)s t/m %(e)s.")
+            % {"s": other.start_date, "e": other.end_date or _("open")}
+        ) from None
 
 
 class PeriodInput(models.Model):

@@ -72,11 +72,3 @@ def activities_for(rights: set[str]) -> set[str]:
     for right in rights:
         result.update(ACTIVITIES_BY_RIGHT.get(right, ()))
     return result
-
-
-def right_for(activity: str) -> str | None:
-    """The right that opens an activity (None for a basic activity)."""
-    for right, activities in ACTIVITIES_BY_RIGHT.items():
-        if activity in activities:
-            return right
-    return None

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inleg.funds import FundError, calculate_case
+from inleg.sandbox.core.chains import overlapping, overlaps
 from inleg.sandbox.core.models import (
     NET_CATEGORIES,
     BenefitDeduction,
@@ -59,13 +60,9 @@ def _money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _overlaps(start: date, end: date | None, lo: date, hi: date) -> bool:
-    return start <= hi and (end is None or end >= lo)
-
-
 def _valid_on(records: list[Any], day: date) -> Any:
     for record in records:
-        if record.start_date <= day and (record.end_date is None or record.end_date >= day):
+        if overlaps(record.start_date, record.end_date, day, day):
             return record
     return None
 
@@ -106,20 +103,16 @@ class Computation:
         self.funds = {f.number: f for f in Fund.objects.filter(administration=admin)}
         self.employments = list(
             Employment.objects.select_related("employee")
-            .filter(administration=admin, start_date__lte=period.end_date)
-            .exclude(end_date__lt=period.start_date)
+            .filter(overlapping(period.start_date, period.end_date), administration=admin)
             .order_by("employee__employee_number", "start_date")
         )
         ids = [e.pk for e in self.employments]
+        year_so_far = overlapping(self.year_start, period.end_date)
         self.benefits: dict[Any, list[BenefitDeduction]] = {}
-        for b in BenefitDeduction.objects.filter(employment_id__in=ids, start_date__lte=period.end_date).exclude(
-            end_date__lt=self.year_start
-        ):
+        for b in BenefitDeduction.objects.filter(year_so_far, employment_id__in=ids):
             self.benefits.setdefault(b.employment_id, []).append(b)
         self.employment_funds: dict[Any, list[EmploymentFund]] = {}
-        for f in EmploymentFund.objects.filter(employment_id__in=ids, start_date__lte=period.end_date).exclude(
-            end_date__lt=self.year_start
-        ):
+        for f in EmploymentFund.objects.filter(year_so_far, employment_id__in=ids):
             self.employment_funds.setdefault(f.employment_id, []).append(f)
         self.inputs: dict[tuple[Any, int], PeriodInput] = {
             (p.employment_id, p.period_number): p

@@ -1,12 +1,16 @@
-"""Broken chains (Loket's date chains without links): records of one key may not overlap; gaps are allowed.
+"""Date ranges and Loket's broken chains (date chains without links): records of one key may not overlap.
 
-When a new record starts after an open record (no end date), the open one is closed the day before.
+A range runs from its start to its end, both included; no end date means open. Gaps between records of a
+chain are allowed. When a new record starts after an open record, the open one is closed the day before.
+This is the one place that says when two ranges overlap: the API, the admin forms and the payroll run ask it.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Protocol
+
+from django.db.models import Q
 
 
 class Dated(Protocol):
@@ -20,8 +24,14 @@ class Overlap(Exception):
         self.other = other
 
 
-def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
+def overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
+    """Whether two ranges share a day (an end of None is open)."""
     return a_start <= (b_end or date.max) and b_start <= (a_end or date.max)
+
+
+def overlapping(start: date, end: date) -> Q:
+    """The records (``start_date``, ``end_date``) that share a day with start..end, as a query."""
+    return Q(start_date__lte=end) & ~Q(end_date__lt=start)
 
 
 def place[R: Dated](existing: list[R], start: date, end: date | None) -> R | None:
@@ -34,7 +44,7 @@ def place[R: Dated](existing: list[R], start: date, end: date | None) -> R | Non
         if record.end_date is None and record.start_date < start:
             to_close = record
             continue
-        if _overlaps(start, end, record.start_date, record.end_date):
+        if overlaps(start, end, record.start_date, record.end_date):
             raise Overlap(record)
     return to_close
 
@@ -42,7 +52,7 @@ def place[R: Dated](existing: list[R], start: date, end: date | None) -> R | Non
 def check_update[R: Dated](others: list[R], start: date, end: date | None) -> None:
     """A changed record must not overlap any other record of its chain (no automatic closing)."""
     for record in others:
-        if _overlaps(start, end, record.start_date, record.end_date):
+        if overlaps(start, end, record.start_date, record.end_date):
             raise Overlap(record)
 
 

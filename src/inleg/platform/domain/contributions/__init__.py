@@ -55,6 +55,7 @@ from inleg.platform.domain.contributions.schemes import (
     PercentOfSalary,
     SchemeChange,
     SchemeStop,
+    Version,
     amounts_for,
 )
 from inleg.platform.domain.contributions.writes import (
@@ -101,6 +102,7 @@ __all__ = [
     "Settlement",
     "Status",
     "Update",
+    "Version",
     "WhoMustAct",
     "amounts_for",
     "changes_for",

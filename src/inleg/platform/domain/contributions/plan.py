@@ -88,8 +88,8 @@ class Components:
 
     def __post_init__(self) -> None:
         for name, key in (("components.gross", self.gross), ("components.net", self.net)):
-            if type(key) is not int or not 1 <= key <= 999:
-                raise InvalidScheme(name, key, "is not a wage component number (1..999)")
+            if type(key) is not int or key < 1:
+                raise InvalidScheme(name, key, "is not a wage component number (a whole number from 1)")
         if self.gross == self.net:
             raise InvalidScheme("components.net", self.net, "is the same component as the gross amount")
 

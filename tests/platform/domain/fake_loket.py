@@ -19,6 +19,7 @@ someone else (the payroll administrator in Loket): the same rules, recorded as n
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
@@ -27,6 +28,7 @@ from inleg.platform.domain.contributions import (
     Employment,
     HeldRecord,
     JournalEntry,
+    LoketWrites,
     Settlement,
 )
 from inleg.platform.domain.contributions.journal import settled
@@ -210,13 +212,14 @@ class Crash(Exception):
 
 
 class CrashingLoket:
-    """Delegates to a ``FakeLoket`` and dies at the ``at``-th write call (counting from 1): ``before`` the call
-    reaches Loket, or ``after`` Loket made it and before the answer was recorded."""
+    """Delegates to a ``LoketWrites`` (the fake, or the sandbox through the client) and dies at the ``at``-th
+    write call, counting from 1: ``before`` the call reaches Loket, or ``after`` Loket made it and before the
+    answer was recorded."""
 
-    def __init__(self, loket: FakeLoket, at: int, when: Literal["before", "after"]) -> None:
+    def __init__(self, loket: LoketWrites, at: int, when: Literal["before", "after"]) -> None:
         self.loket, self.at, self.when, self.calls = loket, at, when, 0
 
-    def records(self, employment_id: str, component_key: int) -> list[HeldRecord]:
+    def records(self, employment_id: str, component_key: int) -> Sequence[HeldRecord]:
         return self.loket.records(employment_id, component_key)
 
     def _step(self) -> bool:

@@ -249,6 +249,18 @@ def test_a_record_starting_outside_the_employment_needs_the_administrator() -> N
     ]
 
 
+def test_a_record_from_before_a_moved_employment_start_is_left_and_blocks_what_it_overlaps() -> None:
+    # Made from 1 January; then Loket moved the employment's start to 1 February.
+    s = Setup()
+    r = s.ours(d(1, 1), None, 5000)
+    moved = Employment("emp-1", d(2, 1))
+    same = diff(plan_of(seg(B, None, 5000), employment=moved), s.held(), s.owned)
+    assert same.holds_plan  # it already holds what the plan wants from March: nothing to say
+    other = diff(plan_of(seg(B, None, 6000), employment=moved), s.held(), s.owned)
+    assert other.operations == ()  # no PUT (refused), no POST (it would close our record behind the payroll)
+    assert [(a.problem, a.record) for a in other.attention] == [(Problem.RECORD_OUTSIDE_EMPLOYMENT, r)]
+
+
 def test_a_blocked_plan_writes_nothing() -> None:
     s = Setup()
     s.ours(d(1, 1), None, 5000)

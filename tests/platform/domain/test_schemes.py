@@ -78,6 +78,12 @@ def test_a_percentage_without_a_salary_says_salary_unknown_not_zero() -> None:
     assert result.net == Cents(2500)  # the net amount does not need a salary
 
 
+def test_the_amounts_unpack_as_gross_and_net() -> None:
+    history = History((scheme(1, euros("50")),))
+    gross, net = amounts_for(E1, key(2025, 1), history, None)
+    assert (gross, net) == (Cents(5000), Cents(0))
+
+
 def test_a_fixed_amount_needs_no_salary() -> None:
     result = amounts_for(E1, key(2025, 1), History((scheme(1, euros("50")),)), None)
     assert result.gross == Cents(5000)

@@ -181,7 +181,14 @@ def diff(plan: ComponentPlan, held: Sequence[HeldRecord], owned: Collection[str]
         if hit:
             conflicts.append(Conflict(record, tuple(segments[i] for i in hit)))
             held_back.update(hit)
-    frozen: set[str] = set()  # ids of owned records left as they are
+    # An owned record that runs into the window from a start outside the employment (the employment was changed
+    # in Loket after the record was made) cannot be written at all: Loket refuses a write of a record whose start
+    # lies outside the employment, and deleting it would rewrite the payroll's past. It stays, and what it is in
+    # the way of is held back, like a foreign record.
+    stuck = [
+        r for r in ours if r.start < window_start and not overlaps(employment.start, employment.end, r.start, r.start)
+    ]
+    frozen: set[str] = {r.id for r in stuck}  # ids of owned records left as they are
     grew = True
     while grew:
         grew = False
@@ -200,12 +207,17 @@ def diff(plan: ComponentPlan, held: Sequence[HeldRecord], owned: Collection[str]
     shorter: list[Operation] = []
     longer: list[Operation] = []
     attention: list[Attention] = []
+    first = segments[0] if segments and segments[0].start == window_start else None
+    for record in stuck:
+        wanted_end = first.end if first is not None and first.value == record.value else window_start - ONE_DAY
+        if record.end != wanted_end:
+            attention.append(Attention(Problem.RECORD_OUTSIDE_EMPLOYMENT, WhoMustAct.SALARISADMINISTRATEUR, record))
     for record in sorted((r for r in ours if r.id not in frozen), key=lambda r: r.start):
         if record.start < window_start:
-            first = writable.get(window_start)
-            if first is not None and first.value == record.value:
+            same_start = writable.get(window_start)
+            if same_start is not None and same_start.value == record.value:
                 matched.add(window_start)
-                start, end, value = record.start, first.end, record.value
+                start, end, value = record.start, same_start.end, record.value
             else:
                 start, end, value = record.start, window_start - ONE_DAY, record.value
         else:
@@ -216,11 +228,6 @@ def diff(plan: ComponentPlan, held: Sequence[HeldRecord], owned: Collection[str]
             matched.add(same_start.start)
             start, end, value = same_start.start, same_start.end, same_start.value
         if record.same_values(start, end, value):
-            continue
-        if not overlaps(employment.start, employment.end, start, start):
-            # Loket refuses any write of a record whose start lies outside the employment (it may have been
-            # shortened in Loket after the record was made); only the payroll administrator can sort it out.
-            attention.append(Attention(Problem.RECORD_OUTSIDE_EMPLOYMENT, WhoMustAct.SALARISADMINISTRATEUR, record))
             continue
         update = Update(record, start, end, value)
         (shorter if _ends_before(end, record.end) else longer).append(update)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -52,15 +52,12 @@ class PayrollPeriod:
     number: int
     start: date
     end: date
+    key: PeriodKey = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        PeriodKey(self.year, self.number)  # validates year and number
+        object.__setattr__(self, "key", PeriodKey(self.year, self.number))  # validates year and number
         if not isinstance(self.start, date) or not isinstance(self.end, date) or self.end < self.start:
             raise InvalidPeriod(f"period {self.year}-{self.number:02d}.end", self.end, f"lies before {self.start}")
-
-    @property
-    def key(self) -> PeriodKey:
-        return PeriodKey(self.year, self.number)
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end

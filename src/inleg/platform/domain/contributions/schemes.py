@@ -18,7 +18,7 @@ again, and the employee's latest net amount applies again with it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -199,6 +199,10 @@ class Amounts:
     @property
     def state(self) -> str | None:
         return SALARY_UNKNOWN if self.gross is None else None
+
+    def __iter__(self) -> Iterator[Cents | None]:
+        """``gross, net = amounts_for(...)``."""
+        return iter((self.gross, self.net))
 
 
 def _versions_of[V](history: History, kind: type[V]) -> list[V]:

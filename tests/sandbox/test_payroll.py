@@ -19,6 +19,8 @@ from inleg.sandbox.core.models import (
     PayrollAdministration,
     PayrollComponent,
     SepaFile,
+    Wage,
+    WorkingHours,
 )
 from inleg.sandbox.payroll.run import PayrollError, approve_run, run_period
 from inleg.sandbox.payroll.sepa import schema
@@ -32,8 +34,11 @@ def known(employer: Employer) -> Employment:
     employment = Employment.objects.filter(administration=admin).order_by("employee__employee_number").first()
     Employment.objects.filter(administration=admin).exclude(pk=employment.pk).delete()
     employment.start_date, employment.end_date = date(2020, 1, 1), None
-    employment.part_time_factor, employment.salary = Decimal("1.0000"), Decimal("4000.00")
     employment.save()
+    Wage.objects.filter(employment=employment).delete()
+    Wage.objects.create(employment=employment, start_date=date(2020, 1, 1), gross_wage=Decimal("4000.00"))
+    WorkingHours.objects.filter(employment=employment).delete()
+    WorkingHours.objects.create(employment=employment, start_date=date(2020, 1, 1), shift=admin.shifts.get(number=1))
     employee = employment.employee
     employee.date_of_birth = date(1980, 6, 15)
     employee.save()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -29,10 +29,12 @@ from inleg.sandbox.core.models import (
     PayrollRun,
     PeriodInput,
     RunStatus,
+    Wage,
+    WorkingHours,
 )
 from inleg.sandbox.payroll.periods import ensure_periods
+from inleg.sandbox.payroll.salary import MissingHours, active_days, hours_terms, period_salary, valid_on
 
-CENT = Decimal("0.01")
 SALARY_KEY = 10
 GROSS_TOTAL_KEY = 257
 SV_TOTAL_KEY = 265
@@ -55,10 +57,6 @@ class Line:
     costs_employer: bool = False
 
 
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def _overlaps(start: date, end: date | None, lo: date, hi: date) -> bool:
     return start <= hi and (end is None or end >= lo)
 
@@ -68,16 +66,6 @@ def _valid_on(records: list[Any], day: date) -> Any:
         if record.start_date <= day and (record.end_date is None or record.end_date >= day):
             return record
     return None
-
-
-def _salary_in(employment: Employment, start: date, end: date) -> Decimal:
-    """The period's salary, pro rata by calendar days for an employment that starts or ends inside it."""
-    first = max(start, employment.start_date)
-    last = min(end, employment.end_date or end)
-    if last < first:
-        return Decimal("0.00")
-    days, total = (last - first).days + 1, (end - start).days + 1
-    return employment.salary if days == total else _money(employment.salary * days / total)
 
 
 def _span(start: date, end: date | None) -> str:
@@ -121,6 +109,18 @@ class Computation:
             end_date__lt=self.year_start
         ):
             self.employment_funds.setdefault(f.employment_id, []).append(f)
+        self.wages: dict[Any, list[Wage]] = {}
+        for w in Wage.objects.filter(employment_id__in=ids, start_date__lte=period.end_date).exclude(
+            end_date__lt=self.year_start
+        ):
+            self.wages.setdefault(w.employment_id, []).append(w)
+        self.hours: dict[Any, list[WorkingHours]] = {}
+        for h in (
+            WorkingHours.objects.select_related("shift")
+            .filter(employment_id__in=ids, start_date__lte=period.end_date)
+            .exclude(end_date__lt=self.year_start)
+        ):
+            self.hours.setdefault(h.employment_id, []).append(h)
         self.inputs: dict[tuple[Any, int], PeriodInput] = {
             (p.employment_id, p.period_number): p
             for p in PeriodInput.objects.filter(
@@ -131,7 +131,12 @@ class Computation:
     # -- the case --------------------------------------------------------------------------------------
     def period_components(self, employment: Employment, start: date, end: date, number: int) -> dict[int, Decimal]:
         amounts: dict[int, Decimal] = {}
-        salary = _salary_in(employment, start, end)
+        try:
+            salary = period_salary(
+                employment, self.wages.get(employment.pk, []), self.hours.get(employment.pk, []), start, end
+            )
+        except MissingHours as missing:
+            raise self._no_hours(employment, missing.day) from None
         if salary:
             amounts[SALARY_KEY] = salary
         day = min(end, employment.end_date or end)
@@ -178,16 +183,16 @@ class Computation:
                 )
             fixed = {str(k): str(v) for k, v in self.period_components(
                 employment, self.period.start_date, self.period.end_date, -1).items()}  # fmt: skip
+            funds = self.case_funds(employment)
             employments.append(
                 {
                     "id": str(employment.pk),
                     "birth_date": employment.employee.date_of_birth.isoformat(),
                     "hire_date": employment.start_date.isoformat(),
                     "end_date": employment.end_date.isoformat() if employment.end_date else None,
-                    "part_time_factor": str(employment.part_time_factor),
-                    "norm_hours_per_week": str(employment.norm_hours_per_week),
+                    **self.case_hours(employment, funds),
                     "fixed": fixed,
-                    "funds": self.case_funds(employment),
+                    "funds": funds,
                     "periods": periods,
                 }
             )
@@ -198,6 +203,65 @@ class Computation:
             "components": components,
             "funds": [self.funds[n].case_fund() for n in numbers],
             "employments": employments,
+        }
+
+    def _no_hours(self, employment: Employment, day: date) -> PayrollError:
+        return PayrollError(
+            _(
+                "dienstverband %(e)s heeft op %(d)s een voltijdloon maar geen arbeidsuren: de deeltijdfactor is "
+                "onbekend; leg de arbeidsuren vast"
+            )
+            % {"e": employment.employee.employee_number, "d": day.isoformat()}
+        )
+
+    def case_hours(self, employment: Employment, funds: list[dict[str, Any]]) -> dict[str, str]:
+        """The case's part-time factor and norm hours: those of the working hours on the period's last day.
+
+        The case holds one of each per employment for the whole year. For the period's own amounts that is
+        right; a fund that looks back over the year (cumulative, or pension days) would need the earlier
+        factors as well, so such a fund with hours that change within the year is refused by name.
+        """
+        p = self.period
+        records = self.hours.get(employment.pk, [])
+        days = active_days(employment, p.start_date, p.end_date)
+        assert days is not None  # the run only takes employments that run in the period
+        current = valid_on(records, days[1])
+        if current is None:
+            raise PayrollError(
+                _(
+                    "dienstverband %(e)s heeft op %(d)s geen arbeidsuren: de deeltijdfactor voor de fondsen is "
+                    "onbekend; leg de arbeidsuren vast"
+                )
+                % {"e": employment.employee.employee_number, "d": days[1].isoformat()}
+            )
+        year_days = active_days(employment, self.year_start, p.end_date)
+        terms = hours_terms(records, *year_days) if year_days else []
+        looking_back = [
+            f["number"]
+            for f in funds
+            if self.funds[f["number"]].settings.get("cumulative")
+            or self.funds[f["number"]].settings.get("recalc_unit") == "pension_days"
+        ]
+        if len(terms) > 1 and looking_back:
+            raise PayrollError(
+                _(
+                    "de deeltijdfactor van dienstverband %(e)s wijzigt in %(y)s (%(a)s: %(x)s, %(b)s: %(z)s) en "
+                    "fonds %(f)s rekent over het hele jaar (cumulatief of pensioendagen): dat rekent de sandbox "
+                    "niet; laat de arbeidsuren het hele jaar gelijk"
+                )
+                % {
+                    "e": employment.employee.employee_number,
+                    "y": p.year,
+                    "a": terms[0][0].isoformat(),
+                    "x": terms[0][1],
+                    "b": terms[1][0].isoformat(),
+                    "z": terms[1][1],
+                    "f": looking_back[0],
+                }
+            )
+        return {
+            "part_time_factor": str(current.part_time_factor),
+            "norm_hours_per_week": str(current.shift.full_time_hours_per_week),
         }
 
     def case_funds(self, employment: Employment) -> list[dict[str, Any]]:

@@ -76,11 +76,12 @@ def test_run_computes_premiums_withholds_net_and_pays_excasso(known: Employment)
     ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
     assert tree.findtext(".//p:CdtTrfTxInf/p:Amt/p:InstdAmt", namespaces=ns) == "125.00"
     assert tree.findtext(".//p:CdtrAcct/p:Id/p:IBAN", namespaces=ns) == known.employee.employer.pension_provider_iban
-    reference = tree.findtext(".//p:RmtInf/p:Ustrd", namespaces=ns)
-    employer_number = known.employee.employer.employer_number
-    assert (
-        reference
-        == f"Pensioeninleg werkgever {employer_number} werknemer {known.employee.employee_number} periode 2024-03"
+    employer_number, employee_number = known.employee.employer.employer_number, known.employee.employee_number
+    token = f"PI1-{employer_number}-{employee_number}-{known.payroll_id}-202403"  # docs/excasso-reference.md
+    assert tree.findtext(".//p:PmtId/p:EndToEndId", namespaces=ns) == token
+    assert tree.findtext(".//p:RmtInf/p:Ustrd", namespaces=ns) == (
+        f"{token} Pensioeninleg werkgever {employer_number} werknemer {employee_number} "
+        f"dienstverband {known.payroll_id} periode 2024-03"
     )
 
 

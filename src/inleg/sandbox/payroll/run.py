@@ -446,7 +446,7 @@ def run_period(admin: PayrollAdministration, year: int, number: int, user: Loket
 
 def approve_run(run: PayrollRun, user: LoketUser | None = None) -> PayrollRun:
     """Approve a finished run and write its excasso; approving twice changes nothing."""
-    from inleg.sandbox.payroll.sepa import SepaError, write_excasso
+    from inleg.sandbox.payroll.sepa import MissingIban, SepaError, write_excasso
 
     with transaction.atomic():
         run = PayrollRun.objects.select_for_update().select_related("period", "administration__employer").get(pk=run.pk)
@@ -465,11 +465,16 @@ def approve_run(run: PayrollRun, user: LoketUser | None = None) -> PayrollRun:
             write_excasso(run)
         except SepaError as problem:  # the approval is rolled back with it: the run stays gereed
             employer = run.administration.employer
-            raise PayrollError(
-                _(
+            names = {"p": run.period, "w": f"{employer.employer_number} {employer.company_name}", "e": problem}
+            if isinstance(problem, MissingIban):
+                message = _(
                     "verloning %(p)s van werkgever %(w)s kan niet worden goedgekeurd: de excasso kan niet worden "
                     "gemaakt (%(e)s). Vul het IBAN van de pensioenuitvoerder in bij de werkgever."
                 )
-                % {"p": run.period, "w": f"{employer.employer_number} {employer.company_name}", "e": problem}
-            ) from problem
+            else:
+                message = _(
+                    "verloning %(p)s van werkgever %(w)s kan niet worden goedgekeurd: de excasso kan niet worden "
+                    "gemaakt (%(e)s)."
+                )
+            raise PayrollError(message % names) from problem
     return run

@@ -82,8 +82,11 @@ def test_a_reference_that_does_not_fit_is_refused_never_cut(employer: Employer, 
     net = PayrollComponent.objects.get(administration=employment.administration, key=NET_DEDUCTION_KEY)
     BenefitDeduction.objects.create(employment=employment, component=net, start_date=max(employment.start_date,
                                     date(2024, 1, 1)), value=Decimal("20.00"))  # fmt: skip
-    Employment.objects.filter(pk=employment.pk).update(payroll_id=123456789012)
-    Employer.objects.filter(pk=employer.pk).update(employer_number=1234567890)
+    # Loket's numbers are 32-bit: 10 + 10 + 5 digits fit the database, not an EndToEndId
+    Employment.objects.filter(pk=employment.pk).update(payroll_id=2_000_000_000)
+    Employer.objects.filter(pk=employer.pk).update(employer_number=1_234_567_890)
+    employment.employee.employee_number = 99_999
+    employment.employee.save()
     run = run_period(employment.administration, 2025, 3)
     with pytest.raises(PayrollError, match="kan niet worden goedgekeurd") as refused:
         approve_run(run)

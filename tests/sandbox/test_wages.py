@@ -50,7 +50,8 @@ def test_the_seed_gives_every_employment_linked_wage_and_hours_chains(db: Any) -
         several_wages += len(wages) > 1
         several_hours += len(hours) > 1
         assert all(a.gross_wage < b.gross_wage for a, b in pairwise(wages))  # raises only
-        assert all(Decimal("2500.00") <= w.gross_wage < Decimal("10000.00") for w in wages)
+        # 2,500.00..7,500.00 at the start, then at most 11 raises (2016..2026) of at most 3.75 %
+        assert all(Decimal("2500.00") <= w.gross_wage <= Decimal("7500") * Decimal("1.0375") ** 11 for w in wages)
     assert several_wages > 30  # most started years ago and had raises every 1 January
     assert several_hours >= 3  # some changed their hours
     factors = {h.part_time_factor for h in WorkingHours.objects.select_related("shift")}

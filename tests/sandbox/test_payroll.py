@@ -21,6 +21,8 @@ from inleg.sandbox.core.models import (
     PayrollResult,
     RunStatus,
     SepaFile,
+    Wage,
+    WorkingHours,
 )
 from inleg.sandbox.payroll.run import PayrollError, approve_run, run_period
 from inleg.sandbox.payroll.sepa import schema
@@ -34,8 +36,11 @@ def known(employer: Employer) -> Employment:
     employment = Employment.objects.filter(administration=admin).order_by("employee__employee_number").first()
     Employment.objects.filter(administration=admin).exclude(pk=employment.pk).delete()
     employment.start_date, employment.end_date = date(2020, 1, 1), None
-    employment.part_time_factor, employment.salary = Decimal("1.0000"), Decimal("4000.00")
     employment.save()
+    Wage.objects.filter(employment=employment).delete()
+    Wage.objects.create(employment=employment, start_date=date(2020, 1, 1), gross_wage=Decimal("4000.00"))
+    WorkingHours.objects.filter(employment=employment).delete()
+    WorkingHours.objects.create(employment=employment, start_date=date(2020, 1, 1), shift=admin.shifts.get(number=1))
     employee = employment.employee
     employee.date_of_birth = date(1980, 6, 15)
     employee.save()
@@ -73,11 +78,12 @@ def test_run_computes_premiums_withholds_net_and_pays_excasso(known: Employment)
     ns = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
     assert tree.findtext(".//p:CdtTrfTxInf/p:Amt/p:InstdAmt", namespaces=ns) == "125.00"
     assert tree.findtext(".//p:CdtrAcct/p:Id/p:IBAN", namespaces=ns) == known.employee.employer.pension_provider_iban
-    reference = tree.findtext(".//p:RmtInf/p:Ustrd", namespaces=ns)
-    employer_number = known.employee.employer.employer_number
-    assert (
-        reference
-        == f"Pensioeninleg werkgever {employer_number} werknemer {known.employee.employee_number} periode 2024-03"
+    employer_number, employee_number = known.employee.employer.employer_number, known.employee.employee_number
+    token = f"PI1-{employer_number}-{employee_number}-{known.payroll_id}-202403"  # docs/excasso-reference.md
+    assert tree.findtext(".//p:PmtId/p:EndToEndId", namespaces=ns) == token
+    assert tree.findtext(".//p:RmtInf/p:Ustrd", namespaces=ns) == (
+        f"{token} Pensioeninleg werkgever {employer_number} werknemer {employee_number} "
+        f"dienstverband {known.payroll_id} periode 2024-03"
     )
 
 

@@ -7,6 +7,8 @@ The description's quirks (docs/loket/README.md) are decided here, knowingly:
 - The ``orderBy`` pattern rejects dotted names; the sandbox accepts them (see test_api's orderBy test).
 - ``If-Match`` is declared nowhere; a stale one is a 409, whose body is checked against the 409 schema.
 - ``pattern`` on numbers and ``minimum`` on objects are ignored, as JSON Schema ignores them.
+- A shift's ``bonusPercentage`` has a minimum of 0.01 (1 for ``shiftRateSickLeave``), yet a shift without a
+  bonus has 0, which the sandbox sends: there the minimum is 0 (``test_actual_lists_match_the_official_schema``).
 """
 
 from __future__ import annotations
@@ -293,3 +295,40 @@ def test_every_operation_matches_the_official_schema(seeded: Any) -> None:
     results = calls[25][1].json()["_embedded"]
     assert results
     assert results[0]["payrollPeriods"][0]["payrollPeriod"]["periodNumber"] == 2
+
+
+def _bonus_may_be_zero(schema: Any) -> Any:
+    """The one quirk of the working-hours schemas decided above: a shift without a bonus has bonusPercentage 0."""
+    if isinstance(schema, list):
+        return [_bonus_may_be_zero(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _bonus_may_be_zero(v) for k, v in schema.items()}
+    bonus = out.get("properties", {}).get("bonusPercentage")
+    if isinstance(bonus, dict) and "minimum" in bonus:
+        out["properties"] = {**out["properties"], "bonusPercentage": {**bonus, "minimum": 0}}
+    return out
+
+
+def test_actual_lists_match_the_official_schema(seeded: Any) -> None:
+    api = Api(make_token("koppeling"))
+    employer = Employer.objects.get(employer_number=20001)
+    other = Employer.objects.get(employer_number=20002)
+    base = f"{V2}/{employer.pk}"
+    calls = [
+        ("GetActualWagesByEmployerId", api.get(f"{base}/actualwages", {"referenceDate": "2025-06-01"})),
+        ("GetActualWorkingHoursByEmployerId", api.get(f"{base}/actualworkinghours", {"referenceDate": "2025-06-01"})),
+        ("GetActualBenefitsAndDeductionsByEmployerId",
+         api.get(f"{base}/employees/employments/actualbenefitsanddeductions", {"referenceDate": "2025-06-01"})),
+        ("GetActualWorkingHoursByEmployerId", api.get(f"{V2}/{other.pk}/actualworkinghours")),
+    ]  # fmt: skip
+    for operation, response in calls:
+        content_type = response.get("Content-Type", "").replace(" ", "")
+        schema = _bonus_may_be_zero(schema_for(operation, response.status_code, content_type))
+        jsonschema.validate(response.json(), schema, cls=jsonschema.Draft7Validator, format_checker=CHECKER)
+    assert [response.status_code for _, response in calls] == [200, 200, 200, 403]
+    hours = [row["workingHours"] for row in calls[1][1].json()["_embedded"]]
+    assert hours
+    assert any(h["deviatingHoursPerWeek"] is not None for h in hours)  # part-timers are checked too
+    assert calls[0][1].json()["_embedded"]
+    assert calls[2][1].json()["_embedded"]

@@ -11,6 +11,7 @@
     employers = client.employers()
     activities = client.authorizations(employers[0].id)           # set of operationIds
     for employment in client.employments(employers[0].id): ...
+    wages = {w.employment_id: w for w in client.actual_wages(employers[0].id)}      # the whole employer
 
 Both take ``transport=`` (an ``httpx.BaseTransport``), so tests run the real sandbox in-process.
 """
@@ -24,8 +25,14 @@ from inleg.loket.models import (
     Employment,
     PayrollAdministration,
     PayrollComponent,
+    PayrollPeriod,
+    PayrollRunSummary,
+    PeriodResult,
+    ResultLine,
     SkippedItem,
     VersionNumber,
+    Wage,
+    WorkingHours,
 )
 from inleg.loket.oauth import LoketOAuth, TokenSet, new_code_verifier, new_state
 
@@ -38,10 +45,16 @@ __all__ = [
     "LoketOAuth",
     "PayrollAdministration",
     "PayrollComponent",
+    "PayrollPeriod",
+    "PayrollRunSummary",
+    "PeriodResult",
+    "ResultLine",
     "RetryPolicy",
     "SkippedItem",
     "TokenSet",
     "VersionNumber",
+    "Wage",
+    "WorkingHours",
     "errors",
     "new_code_verifier",
     "new_state",

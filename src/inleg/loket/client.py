@@ -12,7 +12,7 @@ import random
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -28,8 +28,12 @@ from inleg.loket.models import (
     Employment,
     PayrollAdministration,
     PayrollComponent,
+    PayrollPeriod,
+    PeriodResult,
     SkippedItem,
     VersionNumber,
+    Wage,
+    WorkingHours,
 )
 
 T = TypeVar("T")
@@ -300,21 +304,42 @@ class LoketClient:
     def benefits_and_deductions(
         self, employment_id: str, component_key: int | None = None
     ) -> list[BenefitAndDeduction]:
+        """Every fixed value of the employment (all dates: past, current and future), of one component if given."""
         path = f"/providers/employers/employees/employments/{employment_id}/benefitsanddeductions"
         params = {"filter": f"payrollComponent.key eq {component_key}"} if component_key is not None else None
         activity = "GetBenefitsAndDeductionsByEmploymentId"
-        return list(self.iterate(path, BenefitAndDeduction.parse, activity=activity, params=params))
 
-    def benefit_and_deduction(self, record_id: str) -> tuple[BenefitAndDeduction, str | None]:
-        """A fixed value and its ``ETag`` (for ``If-Match`` on update)."""
+        def parse(item: Mapping[str, Any]) -> BenefitAndDeduction:
+            return BenefitAndDeduction.parse(item, employment_id=employment_id)
+
+        return list(self.iterate(path, parse, activity=activity, params=params))
+
+    def actual_benefits_and_deductions(
+        self, employer_id: str, reference_date: date | None = None
+    ) -> Iterator[BenefitAndDeduction]:
+        """The fixed values of every employment of the employer valid on ``reference_date`` (Loket: today).
+
+        Few calls for a whole employer, but only what is valid on that day: a record that starts later is not
+        in it, so an employment with a change ahead is still read with ``benefits_and_deductions``.
+        """
+        path = f"/providers/employers/{employer_id}/employees/employments/actualbenefitsanddeductions"
+        activity = "GetActualBenefitsAndDeductionsByEmployerId"
+        params = _reference(reference_date)
+        return self.iterate(path, BenefitAndDeduction.parse_actual, activity=activity, params=params)
+
+    def benefit_and_deduction(self, record_id: str) -> BenefitAndDeduction:
+        """A fixed value, with its ``etag`` (for ``If-Match`` on update or delete)."""
         path = f"/providers/employers/employees/employments/benefitsAndDeductions/{record_id}"
         response = self.request("GET", path, activity="GetBenefitsAndDeductionsBybenefitsAndDeductionsId")
-        return BenefitAndDeduction.parse(self._content(response)), response.headers.get("ETag")
+        return BenefitAndDeduction.parse(self._content(response), etag=response.headers.get("ETag"))
 
     def create_benefit_and_deduction(
         self, employment_id: str, component_key: int, start_date: date, value: Decimal, end_date: date | None = None
     ) -> BenefitAndDeduction:
-        """A new fixed value from ``start_date``; Loket closes an open earlier record of the component."""
+        """A new fixed value from ``start_date``; Loket closes an open earlier record of the component.
+
+        Not retried after a failure where Loket may have booked it: read the chain back before writing again.
+        """
         path = f"/providers/employers/employees/employments/{employment_id}/benefitsanddeductions"
         body = {
             "startDate": start_date,
@@ -323,7 +348,9 @@ class LoketClient:
             "value": value,
         }
         response = self.request("POST", path, activity="PostbenefitsAndDeductionsByEmploymentId", body=body)
-        return BenefitAndDeduction.parse(self._content(response))
+        return BenefitAndDeduction.parse(
+            self._content(response), employment_id=employment_id, etag=response.headers.get("ETag")
+        )
 
     def update_benefit_and_deduction(
         self,
@@ -334,15 +361,65 @@ class LoketClient:
         *,
         if_match: str | None = None,
     ) -> BenefitAndDeduction:
+        """Rewrite a record's dates and value (its component cannot change); a stale ``if_match`` is a Conflict."""
         path = f"/providers/employers/employees/employments/benefitsAndDeductions/{record_id}"
         body = {"startDate": start_date, "endDate": end_date, "value": value}
         activity = "PutBenefitsAndDeductionsByBenefitsAndDeductionsId"
         response = self.request("PUT", path, activity=activity, body=body, if_match=if_match)
-        return BenefitAndDeduction.parse(self._content(response))
+        return BenefitAndDeduction.parse(self._content(response), etag=response.headers.get("ETag"))
 
-    def delete_benefit_and_deduction(self, record_id: str) -> None:
+    def delete_benefit_and_deduction(self, record_id: str, *, if_match: str | None = None) -> None:
         path = f"/providers/employers/employees/employments/benefitsAndDeductions/{record_id}"
-        self.request("DELETE", path, activity="DeleteBenefitsAndDeductionsByBenefitsAndDeductionsId")
+        self.request("DELETE", path, activity="DeleteBenefitsAndDeductionsByBenefitsAndDeductionsId", if_match=if_match)
+
+    # --- wages and working hours of a whole employer ----------------------------------------------------
+
+    def actual_wages(self, employer_id: str, reference_date: date | None = None) -> Iterator[Wage]:
+        """The wage of every employment of the employer valid on ``reference_date`` (Loket: today), all pages."""
+        path = f"/providers/employers/{employer_id}/actualwages"
+        params = _reference(reference_date)
+        return self.iterate(path, Wage.parse_actual, activity="GetActualWagesByEmployerId", params=params)
+
+    def actual_working_hours(self, employer_id: str, reference_date: date | None = None) -> Iterator[WorkingHours]:
+        """The working hours of every employment valid on ``reference_date`` (Loket: today), all pages."""
+        path = f"/providers/employers/{employer_id}/actualworkinghours"
+        params = _reference(reference_date)
+        activity = "GetActualWorkingHoursByEmployerId"
+        return self.iterate(path, WorkingHours.parse_actual, activity=activity, params=params)
+
+    # --- payroll periods and their results --------------------------------------------------------------
+
+    def payroll_periods(self, administration_id: str, year: int | None = None) -> list[PayrollPeriod]:
+        """The administration's payroll periods with their runs (of one year if given: Loket has no filter)."""
+        path = f"/providers/employers/payrolladministrations/{administration_id}/payrollperiods"
+        activity = "GetPayrollPeriodsByPayrollAdministrationId"
+        periods = self.iterate(path, PayrollPeriod.parse, activity=activity)
+        return [p for p in periods if year is None or p.year == year]
+
+    def period_results(
+        self, administration_id: str, period_id: int, components: Iterable[int] | None = None
+    ) -> Iterator[PeriodResult]:
+        """What the approved payroll of a period holds per employment (only components listed, if given).
+
+        ``period_id`` is Loket's period id (``PayrollPeriod.id``: year * 100 + period number). A period
+        without an approved run has no results.
+        """
+        path = (
+            f"/providers/employers/payrolladministrations/{administration_id}/payrollperiods/{period_id}/payrollresults"
+        )
+        params = None
+        if components is not None:
+            keys = [str(k) for k in components]
+            if not keys:
+                raise ValueError("components: give at least one component number, or None for all")
+            params = {"payrollComponents": ",".join(keys)}
+        activity = "GetPayrollPeriodResultsByPayrollAdministrationIdAndPayrollPeriodId"
+        pages = self.iterate(path, PeriodResult.parse_all, activity=activity, params=params)
+        return (result for results in pages for result in results)
+
+
+def _reference(reference_date: date | None) -> dict[str, str] | None:
+    return {"referenceDate": reference_date.isoformat()} if reference_date is not None else None
 
 
 def _loads(raw: bytes) -> Any:

@@ -51,8 +51,10 @@ def serve(args: argparse.Namespace) -> int:
     _setup()
     from django.core.management import call_command
 
+    from inleg.sandbox.server import ServeCommand
+
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    call_command(ServeCommand(), f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
     return 0
 
 

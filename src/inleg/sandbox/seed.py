@@ -25,6 +25,9 @@ from inleg.sandbox.core.models import (
     PayrollAdministration,
     PayrollComponent,
     Provider,
+    Shift,
+    Wage,
+    WorkingHours,
     next_versions,
 )
 from inleg.sandbox.core.rights import ALL_ACTIVITIES, Right
@@ -45,6 +48,13 @@ LAST = (("", "Jansen"), ("de", "Vries"), ("van den", "Berg"), ("", "Bakker"), ("
         ("", "Yilmaz"), ("", "El Amrani"), ("", "Kaya"), ("van der", "Linden"), ("", "Koster"))  # fmt: skip
 COMPANIES = ("Bakkerij", "Installatiebedrijf", "Zorggroep", "Transport", "Advies", "Bouwbedrijf", "Kinderopvang",
              "Hoveniers", "Drukkerij", "Techniek")  # fmt: skip
+# Full-time hours per week of each employer's shift 1 (a 40-hour week, or 38 as many cao's have), in turn.
+FULL_TIME_HOURS = (Decimal(40), Decimal(38))
+# Hours per week as a share of full time: full time, four days, three days, half, 39.47 % and more than full time.
+HOURS_SHARES = (Decimal("1"), Decimal("0.8"), Decimal("0.6"), Decimal("0.5"), Decimal("0.3947"), Decimal("1.1667"))
+# Yearly raises of the wage (cao-verhogingen) on 1 January; the chains run up to this year.
+RAISES = (Decimal("0.0150"), Decimal("0.0200"), Decimal("0.0250"), Decimal("0.0300"), Decimal("0.0375"))
+LAST_RAISE_YEAR = 2026
 CITIES = ("Utrecht", "Amersfoort", "Zwolle", "Tilburg", "Groningen", "Leiden", "Delft", "Arnhem", "Breda", "Almere")
 
 
@@ -193,11 +203,14 @@ def seed(employers: int = 2, employees: int = 20, rng_seed: int = 2024, progress
             admin.save()
             admins.append(admin)
             PayrollComponent.objects.bulk_create(components_for(admin, with_pensify=index % 2 == 0))
+            Shift.objects.create(
+                administration=admin, number=1, full_time_hours_per_week=FULL_TIME_HOURS[index % len(FULL_TIME_HOURS)]
+            )
             for number, name, kind in FUNDS:
                 Fund.objects.create(administration=admin, number=number, name=name, settings=fund_settings(kind))
         _users(provider, made)
         _client()
-        _people(rng, made, admins, employees, progress)
+        _people(rng, made, admins, employees, progress, chain_seed=rng_seed)
     return {"created": True, "employers": [e.pk for e in made]}
 
 
@@ -240,18 +253,27 @@ def _client() -> None:
 
 
 def _people(
-    rng: random.Random, employers: list[Employer], admins: list[PayrollAdministration], total: int, progress: bool
+    rng: random.Random,
+    employers: list[Employer],
+    admins: list[PayrollAdministration],
+    total: int,
+    progress: bool,
+    chain_seed: int = 0,
 ) -> None:
     components = {
         (c.administration_id, c.key): c
         for c in PayrollComponent.objects.filter(key__in=(PENSIFY_KEY, NET_DEDUCTION_KEY))
     }
     funds = {(f.administration_id, f.number): f for f in Fund.objects.all()}
+    shifts = {s.administration_id: s for s in Shift.objects.filter(number=1)}
+    # Wage and hours chains draw from their own stream, so the people, dates and values of the main stream
+    # stay what they were before the chains existed.
+    chain_rng = random.Random(f"{chain_seed}:lonen")
     batch = 2000
     with _progress(progress, total) as bar:
         for offset in range(0, total, batch):
             count = min(batch, total - offset)
-            people, jobs, benefits, links = [], [], [], []
+            people, jobs, benefits, links, wages, hours = [], [], [], [], [], []
             versions = next_versions(count * 4)
             for i in range(offset, offset + count):
                 index = i % len(employers)
@@ -269,14 +291,13 @@ def _people(
                 # about one in ten ended; each employer's last employee always, so every employer has one
                 ended = rng.random() < 0.1 or i >= total - len(employers)
                 end = start + timedelta(days=rng.randint(200, 1500)) if ended else None
-                factor = rng.choice((Decimal("1.0000"), Decimal("0.8000"), Decimal("0.6000"), Decimal("0.5000"),
-                                     Decimal("0.3947"), Decimal("1.1667")))  # fmt: skip
+                share = rng.choice(HOURS_SHARES)
                 fulltime = Decimal(rng.randrange(250000, 750000, 500)) / 100
                 job = Employment(employee=person, administration=admin, payroll_id=i // len(employers) + 1,
-                                 start_date=start, end_date=end, part_time_factor=factor,
-                                 norm_hours_per_week=Decimal(40), salary=(fulltime * factor).quantize(Decimal("0.01")),
-                                 version=versions + (i - offset))  # fmt: skip
+                                 start_date=start, end_date=end, version=versions + (i - offset))  # fmt: skip
                 jobs.append(job)
+                wages += _wage_chain(chain_rng, job, fulltime)
+                hours += _hours_chain(chain_rng, job, shifts[admin.pk], share)
                 pensify = components.get((admin.pk, PENSIFY_KEY))
                 from_date = max(start, date(2024, 1, 1))
                 # an employment that ended before 2024 gets no fixed values (the API would refuse them too);
@@ -300,4 +321,43 @@ def _people(
             Employment.objects.bulk_create(jobs, batch_size=1000)
             BenefitDeduction.objects.bulk_create(benefits, batch_size=1000)
             EmploymentFund.objects.bulk_create(links, batch_size=1000)
+            Wage.objects.bulk_create(wages, batch_size=1000)
+            WorkingHours.objects.bulk_create(hours, batch_size=1000)
             bar.advance(count)
+
+
+def _wage_chain(rng: random.Random, job: Employment, fulltime: Decimal) -> list[Wage]:
+    """A full-time monthly wage from the start, raised every 1 January after it (a linked chain: no gaps)."""
+    records = [Wage(employment=job, start_date=job.start_date, gross_wage=fulltime)]
+    for year in range(job.start_date.year + 1, LAST_RAISE_YEAR + 1):
+        raise_day = date(year, 1, 1)
+        if job.end_date is not None and raise_day > job.end_date:
+            break
+        records[-1].end_date = raise_day - timedelta(days=1)
+        wage = (records[-1].gross_wage * (1 + rng.choice(RAISES))).quantize(Decimal("0.01"))
+        records.append(Wage(employment=job, start_date=raise_day, gross_wage=wage))
+    records[-1].end_date = job.end_date
+    return records
+
+
+def _hours_chain(rng: random.Random, job: Employment, shift: Shift, share: Decimal) -> list[WorkingHours]:
+    """Hours per week from the start; about one in eight changes them once, on the first of a later month."""
+    full = shift.full_time_hours_per_week
+
+    def hours(part: Decimal) -> Decimal | None:
+        return None if part == 1 else (full * part).quantize(Decimal("0.01"))
+
+    records = [
+        WorkingHours(employment=job, shift=shift, start_date=job.start_date, deviating_hours_per_week=hours(share))
+    ]
+    if rng.random() < 0.125:
+        months = rng.randint(3, 48)
+        change = date(job.start_date.year + (job.start_date.month - 1 + months) // 12,
+                      (job.start_date.month - 1 + months) % 12 + 1, 1)  # fmt: skip
+        other = rng.choice([s for s in HOURS_SHARES if s != share])
+        if job.end_date is None or change <= job.end_date:
+            records[-1].end_date = change - timedelta(days=1)
+            records.append(WorkingHours(employment=job, shift=shift, start_date=change,
+                                        deviating_hours_per_week=hours(other)))  # fmt: skip
+    records[-1].end_date = job.end_date
+    return records

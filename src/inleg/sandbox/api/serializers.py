@@ -20,10 +20,14 @@ from inleg.sandbox.core.models import (
     PayrollPeriod,
     PayrollRun,
     Provider,
+    Shift,
+    Wage,
+    WorkingHours,
 )
 
 NL = {"key": 1, "value": "Nederland", "isoCode": "NL"}
-PERIOD_TYPES = {"month": {"key": 2, "value": "Maand"}, "four_weeks": {"key": 3, "value": "4 weken"}}
+# The description's keys: "montly (key 1), 4-weekly (key 3) or weekly basis (key 4)".
+PERIOD_TYPES = {"month": {"key": 1, "value": "Maand"}, "four_weeks": {"key": 3, "value": "4 weken"}}
 
 
 def lookup(key: int | None, table: dict[int, str]) -> dict[str, Any] | None:
@@ -332,4 +336,61 @@ def period_results(p: PayrollPeriod, results: list[Any], with_hours_flags: bool)
             "testYear": False,
         },
         "payslipTypes": [{"payslipType": {"key": 1, "value": "Normaal strook"}, "payrollComponentResults": lines}],
+    }
+
+
+# grossWageType: "1 (meaning periodic wage)", "2 (hourly wage)"; the sandbox has periodic wages only.
+PERIODIC_WAGE = {"key": 1, "value": "Periodeloon"}
+
+
+def wage(w: Wage, period_type: str) -> dict[str, Any]:
+    return {
+        "id": w.id,
+        "startDate": w.start_date,
+        "endDate": w.end_date,
+        "grossWage": w.gross_wage,
+        "grossWageType": PERIODIC_WAGE,
+        "isGrossWageFullTime": w.is_full_time,
+        "netWage": None,
+        "netWageType": None,
+        "employerCosts": None,
+        "employerCostsType": None,
+        "payScale": None,
+        "payGrade": None,
+        "applyPayGrade": False,
+        "payrollPeriodType": PERIOD_TYPES[period_type],
+    }
+
+
+def shift(s: Shift) -> dict[str, Any]:
+    return {
+        "shiftNumber": s.number,
+        "fullTimeHoursPerWeek": s.full_time_hours_per_week,
+        "bonusPercentage": s.bonus_percentage,
+    }
+
+
+def working_hours(h: WorkingHours) -> dict[str, Any]:
+    return {
+        "id": h.id,
+        "startDate": h.start_date,
+        "endDate": h.end_date,
+        "shift": shift(h.shift),
+        "shiftRateSickLeave": shift(h.shift),  # the sandbox pays sick leave on the working shift
+        "deviatingHoursPerWeek": h.deviating_hours_per_week,
+        "deviatingSvDaysPerPeriod": None,
+        "aggregatedHoursPerWeek": h.hours_per_week,
+        "averageHoursPerWeek": None,
+        "averageParttimeFactor": None,
+        "flexibleHoursContract": None,
+        "contractCode": None,
+        "regularWorkPattern": False,
+        "workPattern": None,
+        "calculateUsingWorkPattern": {
+            "leaveHours": False,
+            "hoursBrokenPeriod": False,
+            "hoursRegularPeriod": False,
+            "daysDailyRate": False,
+            "deviatingDaysAndHours": False,
+        },
     }

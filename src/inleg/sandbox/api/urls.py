@@ -35,4 +35,7 @@ urlpatterns = [
     ),
     path(f"{E}/payrolladministrations/<str:administration_id>/payrollruns", v.runs),
     path(f"{E}/payrolladministrations/payrollruns/<str:run_id>", v.run_detail),
+    path(f"{E}/<str:employer_id>/actualwages", v.actual_wages),
+    path(f"{E}/<str:employer_id>/actualworkinghours", v.actual_working_hours),
+    path(f"{E}/<str:employer_id>/employees/employments/actualbenefitsanddeductions", v.actual_benefits),
 ]

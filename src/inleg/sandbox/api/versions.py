@@ -39,6 +39,9 @@ VERSIONS: dict[str, tuple[str, ...]] = {
     "GetPayrollPeriodResultsByEmploymentIdAndYear": ("2018-01-01",),
     "GetEmployerLastModifiedVersionNumbersByUser": ("2018-01-01",),
     "GetEmploymentLastModifiedVersionNumbersByUser": ("2018-01-01",),
+    "GetActualWagesByEmployerId": ("2018-01-01",),
+    "GetActualWorkingHoursByEmployerId": ("2018-01-01",),
+    "GetActualBenefitsAndDeductionsByEmployerId": ("2018-01-01",),
 }
 # Operations whose response the official description declares as plain application/json (no version).
 UNVERSIONED_CONTENT_TYPE = frozenset({"DeleteBenefitsAndDeductionsByBenefitsAndDeductionsId"})

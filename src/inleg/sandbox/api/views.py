@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponse
+from django.utils import timezone
 
 from inleg.sandbox.api import serializers as ser
 from inleg.sandbox.api.bodies import FIRST_DAY, LAST_DAY, check_day, read_body
@@ -37,6 +39,8 @@ from inleg.sandbox.core.models import (
     PayrollRun,
     Provider,
     RunStatus,
+    Wage,
+    WorkingHours,
     next_versions,
 )
 from inleg.sandbox.core.rights import activities_for
@@ -611,3 +615,92 @@ def employment_results(ctx: Context, employment_id: str, year: str) -> HttpRespo
             payroll_periods.append(ser.period_results(r.period, lines, True))
     ctx.messages.append(message(WAGE_TAX_WARNING, kind="Warning"))
     return item(ctx, {"employmentId": employment.id, "payrollPeriods": payroll_periods})
+
+
+# ---- actual wages, working hours and fixed values of a whole employer (valid on a reference date) ---------------
+
+
+def _reference_date(ctx: Context) -> date:
+    """``referenceDate`` (YYYY-MM-DD, or a timestamp as the description's examples): today when absent."""
+    raw = ctx.request.GET.get("referenceDate")
+    if raw is None or raw == "":
+        return timezone.localdate()
+    try:
+        if len(raw) > 10 and raw[10] == "T":
+            return datetime.fromisoformat(raw).date()
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ctx.bad_request(f"referenceDate: '{raw}' is not a date (YYYY-MM-DD).", ["referenceDate"]) from None
+
+
+def _valid_on(day: date) -> Q:
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+ACTUAL_ORDER = ("employment__employee__employee_number", "employment__start_date", "employment_id", "start_date")
+ACTUAL_WAGE_FIELDS = {"employmentid": "employment_id", "wage.id": "id", "wage.startdate": "start_date",
+                      "wage.enddate": "end_date", "wage.grosswage": "gross_wage"}  # fmt: skip
+
+
+@operation("GetActualWagesByEmployerId")
+def actual_wages(ctx: Context, employer_id: str) -> HttpResponse:
+    employer = _get(Employer, employer_id)
+    ctx.require(employer)
+    day = _reference_date(ctx)
+    queryset = Wage.objects.select_related("employment__administration").filter(
+        _valid_on(day), employment__employee__employer=employer
+    )
+    return page(
+        ctx,
+        queryset,
+        lambda w: {"employmentId": w.employment_id, "wage": ser.wage(w, w.employment.administration.period_type)},
+        ACTUAL_WAGE_FIELDS,
+        ACTUAL_ORDER,
+    )
+
+
+ACTUAL_HOURS_FIELDS = {"employmentid": "employment_id", "workinghours.id": "id",
+                       "workinghours.startdate": "start_date", "workinghours.enddate": "end_date",
+                       "workinghours.deviatinghoursperweek": "deviating_hours_per_week",
+                       "workinghours.shift.shiftnumber": "shift__number"}  # fmt: skip
+
+
+@operation("GetActualWorkingHoursByEmployerId")
+def actual_working_hours(ctx: Context, employer_id: str) -> HttpResponse:
+    employer = _get(Employer, employer_id)
+    ctx.require(employer)
+    day = _reference_date(ctx)
+    queryset = WorkingHours.objects.select_related("shift").filter(
+        _valid_on(day), employment__employee__employer=employer
+    )
+    return page(
+        ctx,
+        queryset,
+        lambda h: {"employmentId": h.employment_id, "workingHours": ser.working_hours(h)},
+        ACTUAL_HOURS_FIELDS,
+        ACTUAL_ORDER,
+    )
+
+
+ACTUAL_BENEFIT_FIELDS = {"employmentid": "employment_id", "benefitsanddeductions.id": "id",
+                         "benefitsanddeductions.startdate": "start_date",
+                         "benefitsanddeductions.enddate": "end_date", "benefitsanddeductions.value": "value",
+                         "benefitsanddeductions.payrollcomponent.key": "component__key"}  # fmt: skip
+
+
+@operation("GetActualBenefitsAndDeductionsByEmployerId")
+def actual_benefits(ctx: Context, employer_id: str) -> HttpResponse:
+    """The fixed values valid on the reference date only: later-dated records are read per employment."""
+    employer = _get(Employer, employer_id)
+    ctx.require(employer)
+    day = _reference_date(ctx)
+    queryset = BenefitDeduction.objects.select_related("component").filter(
+        _valid_on(day), employment__employee__employer=employer
+    )
+    return page(
+        ctx,
+        queryset,
+        lambda b: {"employmentId": b.employment_id, "benefitsAndDeductions": ser.benefit(b)},
+        ACTUAL_BENEFIT_FIELDS,
+        (*ACTUAL_ORDER[:3], "component__key"),
+    )

@@ -106,11 +106,27 @@ class PeriodInputInline(admin.TabularInline):
     extra = 0
 
 
+class WageInline(admin.TabularInline):
+    model = models.Wage
+    extra = 0
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = models.WorkingHours
+    extra = 0
+
+
 @admin.register(models.Employment)
 class EmploymentAdmin(admin.ModelAdmin):
-    list_display = ("employee", "administration", "start_date", "end_date", "salary")
+    list_display = ("employee", "administration", "start_date", "end_date")
     list_select_related = ("employee", "administration")
-    inlines = (EmploymentFundInline, BenefitInline, PeriodInputInline)
+    inlines = (WageInline, WorkingHoursInline, EmploymentFundInline, BenefitInline, PeriodInputInline)
+
+
+@admin.register(models.Shift)
+class ShiftAdmin(admin.ModelAdmin):
+    list_display = ("number", "full_time_hours_per_week", "bonus_percentage", "administration")
+    list_filter = ("administration",)
 
 
 class ClientProfileForm(forms.ModelForm):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -344,6 +345,37 @@ class Fund(models.Model):
             check_fund(self.case_fund())
 
 
+class Shift(models.Model):
+    """A shift (dienst) of the wage model: its full-time hours per week are what a part-time factor divides by."""
+
+    administration = models.ForeignKey(
+        PayrollAdministration, on_delete=models.CASCADE, related_name="shifts", verbose_name=ADMINISTRATION
+    )
+    number = models.PositiveSmallIntegerField(_("dienstnummer"))
+    full_time_hours_per_week = models.DecimalField(
+        _("voltijduren per week"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("99"))],
+    )
+    bonus_percentage = models.DecimalField(
+        _("toeslagpercentage"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("99"))],
+    )
+
+    class Meta:
+        verbose_name = _("dienst")
+        verbose_name_plural = _("diensten")
+        ordering = ("number",)
+        constraints = [models.UniqueConstraint(fields=["administration", "number"], name="unique_shift_number")]  # noqa: RUF012
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.full_time_hours_per_week} uur)"
+
+
 class Employee(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     employer = models.ForeignKey(
@@ -385,11 +417,7 @@ class Employment(Versioned):
     payroll_id = models.PositiveIntegerField(_("loonnummer"))
     start_date = models.DateField(_("datum in dienst"))
     end_date = models.DateField(_("datum uit dienst"), null=True, blank=True)
-    part_time_factor = models.DecimalField(_("deeltijdfactor"), max_digits=6, decimal_places=4, default=Decimal("1"))
-    norm_hours_per_week = models.DecimalField(_("normuren per week"), max_digits=5, decimal_places=2, default=40)
-    salary = models.DecimalField(
-        _("salaris per periode"), max_digits=9, decimal_places=2, help_text=_("bruto, na deeltijd")
-    )
+    # Salary and part-time factor are not here: they live in the dated chains Wage and WorkingHours, as in Loket.
 
     class Meta:
         verbose_name = _("dienstverband")
@@ -471,6 +499,179 @@ class EmploymentFund(Versioned):
         if self.employment_id and self.fund_id and self.start_date:
             others = EmploymentFund.objects.filter(employment_id=self.employment_id, fund_id=self.fund_id)
             _check_chain(list(others.exclude(pk=self.pk)), self.start_date, self.end_date)
+
+
+def touch_employment(employment_id: Any) -> None:
+    """A change to an employment's fixed data raises its (and its employer's) last-modified version number."""
+    number = next_versions(2)
+    Employment.objects.filter(pk=employment_id).update(version=number)
+    Employer.objects.filter(employees__employments__id=employment_id).update(version=number + 1)
+
+
+def _span(start: date, end: date | None) -> str:
+    return f"{start:%d-%m-%Y} t/m {end:%d-%m-%Y}" if end else f"{start:%d-%m-%Y} t/m (open)"
+
+
+def linked_chain_problem(others: list[Any], start: date, end: date | None, adding: bool) -> str | None:
+    """Why a record cannot take its place in a linked chain (no gaps, no overlaps), or None.
+
+    A new record comes only after the last one: an open last record is closed the day before it starts
+    (``LinkedRecord.save``), a closed one must end the day before. A changed record must keep the chain linked.
+    """
+    others = sorted(others, key=lambda r: r.start_date)
+    if adding:
+        if not others:
+            return None
+        last = others[-1]
+        if start <= last.start_date:
+            return str(
+                _("Een nieuw record komt alleen achter het laatste (%(last)s): begin na %(day)s.")
+                % {"last": _span(last.start_date, last.end_date), "day": f"{last.start_date:%d-%m-%Y}"}
+            )
+        if last.end_date is not None and start != last.end_date + timedelta(days=1):
+            return str(
+                _("Het record moet aansluiten op het laatste (%(last)s): begin op %(day)s.")
+                % {
+                    "last": _span(last.start_date, last.end_date),
+                    "day": f"{last.end_date + timedelta(days=1):%d-%m-%Y}",
+                }
+            )
+        return None
+    spans = sorted([(r.start_date, r.end_date) for r in others] + [(start, end)])
+    for (a_start, a_end), (b_start, b_end) in pairwise(spans):
+        if a_end is None or b_start != a_end + timedelta(days=1):
+            return str(
+                _("De keten sluit niet aan: %(a)s en %(b)s (geen gaten, geen overlap).")
+                % {"a": _span(a_start, a_end), "b": _span(b_start, b_end)}
+            )
+    return None
+
+
+class LinkedRecord(models.Model):
+    """A record of a linked chain of one employment (Loket's wages and working hours), dated from..to."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    employment = models.ForeignKey(Employment, on_delete=models.CASCADE, related_name="+")
+    start_date = models.DateField(_("begindatum"))
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ("start_date",)
+
+    def _chain(self) -> models.QuerySet[Any]:
+        return type(self)._default_manager.filter(employment_id=self.employment_id).exclude(pk=self.pk)
+
+    def clean(self) -> None:
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("De einddatum ligt vóór de begindatum.")})
+        if not self.employment_id or not self.start_date:
+            return
+        employment = self.employment
+        if self.start_date < employment.start_date:
+            raise ValidationError(
+                {"start_date": _("De begindatum ligt vóór de datum in dienst (%(d)s).") % {"d": employment.start_date}}
+            )
+        if employment.end_date and self.start_date > employment.end_date:
+            raise ValidationError(
+                {"start_date": _("De begindatum ligt na de datum uit dienst (%(d)s).") % {"d": employment.end_date}}
+            )
+        problem = linked_chain_problem(list(self._chain()), self.start_date, self.end_date, self._state.adding)
+        if problem:
+            raise ValidationError(problem)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        with transaction.atomic():
+            if self._state.adding:  # Loket closes the open record the day before a new one starts
+                self._chain().filter(end_date__isnull=True, start_date__lt=self.start_date).update(
+                    end_date=self.start_date - timedelta(days=1)
+                )
+            super().save(*args, **kwargs)
+            touch_employment(self.employment_id)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            touch_employment(self.employment_id)
+        return result
+
+    def valid_on(self, day: date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day <= self.end_date)
+
+
+# Loket's bounds of grossWage (the description's minimum and maximum).
+WAGE_MIN, WAGE_MAX = Decimal("0.01"), Decimal("999999.99")
+
+
+class Wage(LinkedRecord):
+    """The gross wage of an employment per payroll period, from a date (a linked chain).
+
+    Only periodic wages (grossWageType 1): the sandbox has no hourly wages. A full-time wage (Loket's
+    recommended default) is scaled by the part-time factor of the working hours; a part-time wage is not.
+    """
+
+    employment = models.ForeignKey(
+        Employment, on_delete=models.CASCADE, related_name="wages", verbose_name=_("dienstverband")
+    )
+    gross_wage = models.DecimalField(
+        _("brutoloon per periode"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(WAGE_MIN), MaxValueValidator(WAGE_MAX)],
+    )
+    is_full_time = models.BooleanField(
+        _("voltijdloon"),
+        default=True,
+        help_text=_("het loon bij een volledige werkweek; de run past de deeltijdfactor toe"),
+    )
+
+    class Meta(LinkedRecord.Meta):
+        verbose_name = _("loon")
+        verbose_name_plural = _("lonen")
+
+
+PART_TIME_PLACES = Decimal("0.0001")
+
+
+def part_time_factor(hours_per_week: Decimal, full_time_hours_per_week: Decimal) -> Decimal:
+    """Hours per week over the shift's full-time hours, to 4 decimals, half up (0.3947 = 39.47 %)."""
+    return (hours_per_week / full_time_hours_per_week).quantize(PART_TIME_PLACES, rounding=ROUND_HALF_UP)
+
+
+class WorkingHours(LinkedRecord):
+    """The hours per week of an employment, from a date (a linked chain): the shift's full-time hours, or
+    deviating hours; the part-time factor is the one divided by the other."""
+
+    employment = models.ForeignKey(
+        Employment, on_delete=models.CASCADE, related_name="working_hours", verbose_name=_("dienstverband")
+    )
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="+", verbose_name=_("dienst"))
+    deviating_hours_per_week = models.DecimalField(
+        _("afwijkende uren per week"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("99.99"))],
+        help_text=_("leeg: de voltijduren van de dienst"),
+    )
+
+    class Meta(LinkedRecord.Meta):
+        verbose_name = _("arbeidsuren")
+        verbose_name_plural = _("arbeidsuren")
+
+    @property
+    def hours_per_week(self) -> Decimal:
+        return self.deviating_hours_per_week or self.shift.full_time_hours_per_week
+
+    @property
+    def part_time_factor(self) -> Decimal:
+        return part_time_factor(self.hours_per_week, self.shift.full_time_hours_per_week)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.shift_id and self.employment_id and self.shift.administration_id != self.employment.administration_id:
+            raise ValidationError({"shift": _("Deze dienst hoort bij een andere salarisverwerkende administratie.")})
 
 
 def _check_chain(others: list[Any], start: date, end: date | None) -> None:

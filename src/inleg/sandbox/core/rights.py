@@ -29,6 +29,8 @@ ACTIVITIES_BY_RIGHT: dict[str, tuple[str, ...]] = {
         "GetPayrollPeriodsByPayrollAdministrationId",
         # sandbox choice: change detection of employments is part of reading them
         "GetEmploymentLastModifiedVersionNumbersByUser",
+        # sandbox choice: working hours (and so the part-time factor) are employment data
+        "GetActualWorkingHoursByEmployerId",
     ),
     Right.READ_HRM: ("GetEmployeesByEmployerId", "GetEmployeeByEmployeeId"),
     Right.READ_REWARDS: (
@@ -40,6 +42,9 @@ ACTIVITIES_BY_RIGHT: dict[str, tuple[str, ...]] = {
         # sandbox choice: the runs that produce the results are read with them
         "GetPayrollRunsByPayrollAdministrationId",
         "GetPayrollRunByPayrollRunId",
+        # sandbox choice: a wage is a reward, and the employer-wide list of fixed values reads the same records
+        "GetActualWagesByEmployerId",
+        "GetActualBenefitsAndDeductionsByEmployerId",
     ),
     Right.MANAGE_REWARDS: (
         "PostbenefitsAndDeductionsByEmploymentId",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -30,10 +30,12 @@ from inleg.sandbox.core.models import (
     PayrollRun,
     PeriodInput,
     RunStatus,
+    Wage,
+    WorkingHours,
 )
 from inleg.sandbox.payroll.periods import ensure_periods
+from inleg.sandbox.payroll.salary import MissingHours, active_days, hours_terms, period_salary, valid_on
 
-CENT = Decimal("0.01")
 SALARY_KEY = 10
 GROSS_TOTAL_KEY = 257
 SV_TOTAL_KEY = 265
@@ -56,25 +58,11 @@ class Line:
     costs_employer: bool = False
 
 
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def _valid_on(records: list[Any], day: date) -> Any:
     for record in records:
         if overlaps(record.start_date, record.end_date, day, day):
             return record
     return None
-
-
-def _salary_in(employment: Employment, start: date, end: date) -> Decimal:
-    """The period's salary, pro rata by calendar days for an employment that starts or ends inside it."""
-    first = max(start, employment.start_date)
-    last = min(end, employment.end_date or end)
-    if last < first:
-        return Decimal("0.00")
-    days, total = (last - first).days + 1, (end - start).days + 1
-    return employment.salary if days == total else _money(employment.salary * days / total)
 
 
 def _span(start: date, end: date | None) -> str:
@@ -114,6 +102,12 @@ class Computation:
         self.employment_funds: dict[Any, list[EmploymentFund]] = {}
         for f in EmploymentFund.objects.filter(year_so_far, employment_id__in=ids):
             self.employment_funds.setdefault(f.employment_id, []).append(f)
+        self.wages: dict[Any, list[Wage]] = {}
+        for w in Wage.objects.filter(year_so_far, employment_id__in=ids):
+            self.wages.setdefault(w.employment_id, []).append(w)
+        self.hours: dict[Any, list[WorkingHours]] = {}
+        for h in WorkingHours.objects.select_related("shift").filter(year_so_far, employment_id__in=ids):
+            self.hours.setdefault(h.employment_id, []).append(h)
         self.inputs: dict[tuple[Any, int], PeriodInput] = {
             (p.employment_id, p.period_number): p
             for p in PeriodInput.objects.filter(
@@ -124,7 +118,12 @@ class Computation:
     # -- the case --------------------------------------------------------------------------------------
     def period_components(self, employment: Employment, start: date, end: date, number: int) -> dict[int, Decimal]:
         amounts: dict[int, Decimal] = {}
-        salary = _salary_in(employment, start, end)
+        try:
+            salary = period_salary(
+                employment, self.wages.get(employment.pk, []), self.hours.get(employment.pk, []), start, end
+            )
+        except MissingHours as missing:
+            raise self._no_hours(employment, missing.day) from None
         if salary:
             amounts[SALARY_KEY] = salary
         day = min(end, employment.end_date or end)
@@ -171,16 +170,16 @@ class Computation:
                 )
             fixed = {str(k): str(v) for k, v in self.period_components(
                 employment, self.period.start_date, self.period.end_date, -1).items()}  # fmt: skip
+            funds = self.case_funds(employment)
             employments.append(
                 {
                     "id": str(employment.pk),
                     "birth_date": employment.employee.date_of_birth.isoformat(),
                     "hire_date": employment.start_date.isoformat(),
                     "end_date": employment.end_date.isoformat() if employment.end_date else None,
-                    "part_time_factor": str(employment.part_time_factor),
-                    "norm_hours_per_week": str(employment.norm_hours_per_week),
+                    **self.case_hours(employment, funds),
                     "fixed": fixed,
-                    "funds": self.case_funds(employment),
+                    "funds": funds,
                     "periods": periods,
                 }
             )
@@ -191,6 +190,65 @@ class Computation:
             "components": components,
             "funds": [self.funds[n].case_fund() for n in numbers],
             "employments": employments,
+        }
+
+    def _no_hours(self, employment: Employment, day: date) -> PayrollError:
+        return PayrollError(
+            _(
+                "dienstverband %(e)s heeft op %(d)s een voltijdloon maar geen arbeidsuren: de deeltijdfactor is "
+                "onbekend; leg de arbeidsuren vast"
+            )
+            % {"e": employment.employee.employee_number, "d": day.isoformat()}
+        )
+
+    def case_hours(self, employment: Employment, funds: list[dict[str, Any]]) -> dict[str, str]:
+        """The case's part-time factor and norm hours: those of the working hours on the period's last day.
+
+        The case holds one of each per employment for the whole year. For the period's own amounts that is
+        right; a fund that looks back over the year (cumulative, or pension days) would need the earlier
+        factors as well, so such a fund with hours that change within the year is refused by name.
+        """
+        p = self.period
+        records = self.hours.get(employment.pk, [])
+        days = active_days(employment, p.start_date, p.end_date)
+        assert days is not None  # the run only takes employments that run in the period
+        current = valid_on(records, days[1])
+        if current is None:
+            raise PayrollError(
+                _(
+                    "dienstverband %(e)s heeft op %(d)s geen arbeidsuren: de deeltijdfactor voor de fondsen is "
+                    "onbekend; leg de arbeidsuren vast"
+                )
+                % {"e": employment.employee.employee_number, "d": days[1].isoformat()}
+            )
+        year_days = active_days(employment, self.year_start, p.end_date)
+        terms = hours_terms(records, *year_days) if year_days else []
+        looking_back = [
+            f["number"]
+            for f in funds
+            if self.funds[f["number"]].settings.get("cumulative")
+            or self.funds[f["number"]].settings.get("recalc_unit") == "pension_days"
+        ]
+        if len(terms) > 1 and looking_back:
+            raise PayrollError(
+                _(
+                    "de deeltijdfactor van dienstverband %(e)s wijzigt in %(y)s (%(a)s: %(x)s, %(b)s: %(z)s) en "
+                    "fonds %(f)s rekent over het hele jaar (cumulatief of pensioendagen): dat rekent de sandbox "
+                    "niet; laat de arbeidsuren het hele jaar gelijk"
+                )
+                % {
+                    "e": employment.employee.employee_number,
+                    "y": p.year,
+                    "a": terms[0][0].isoformat(),
+                    "x": terms[0][1],
+                    "b": terms[1][0].isoformat(),
+                    "z": terms[1][1],
+                    "f": looking_back[0],
+                }
+            )
+        return {
+            "part_time_factor": str(current.part_time_factor),
+            "norm_hours_per_week": str(current.shift.full_time_hours_per_week),
         }
 
     def case_funds(self, employment: Employment) -> list[dict[str, Any]]:
@@ -375,7 +433,7 @@ def run_period(admin: PayrollAdministration, year: int, number: int, user: Loket
 
 def approve_run(run: PayrollRun, user: LoketUser | None = None) -> PayrollRun:
     """Approve a finished run and write its excasso; approving twice changes nothing."""
-    from inleg.sandbox.payroll.sepa import SepaError, write_excasso
+    from inleg.sandbox.payroll.sepa import MissingIban, SepaError, write_excasso
 
     with transaction.atomic():
         run = PayrollRun.objects.select_for_update().select_related("period", "administration__employer").get(pk=run.pk)
@@ -394,11 +452,16 @@ def approve_run(run: PayrollRun, user: LoketUser | None = None) -> PayrollRun:
             write_excasso(run)
         except SepaError as problem:  # the approval is rolled back with it: the run stays gereed
             employer = run.administration.employer
-            raise PayrollError(
-                _(
+            names = {"p": run.period, "w": f"{employer.employer_number} {employer.company_name}", "e": problem}
+            if isinstance(problem, MissingIban):
+                message = _(
                     "verloning %(p)s van werkgever %(w)s kan niet worden goedgekeurd: de excasso kan niet worden "
                     "gemaakt (%(e)s). Vul het IBAN van de pensioenuitvoerder in bij de werkgever."
                 )
-                % {"p": run.period, "w": f"{employer.employer_number} {employer.company_name}", "e": problem}
-            ) from problem
+            else:
+                message = _(
+                    "verloning %(p)s van werkgever %(w)s kan niet worden goedgekeurd: de excasso kan niet worden "
+                    "gemaakt (%(e)s)."
+                )
+            raise PayrollError(message % names) from problem
     return run

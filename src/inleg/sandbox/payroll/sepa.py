@@ -1,7 +1,8 @@
 """The excasso of an approved run: a SEPA credit transfer (pain.001.001.03), checked against its XSD.
 
-One payment per employment with an excasso amount, to the pension provider's IBAN; the reference
-names the employer number, the employee number and the period.
+One payment per employment with an excasso amount, to the pension provider's IBAN. Its reference names
+the employer, employee, employment (payroll id) and period as docs/excasso-reference.md says: the token in
+the EndToEndId, and the token with the same facts in words in the remittance text (Ustrd).
 """
 
 from __future__ import annotations
@@ -26,6 +27,10 @@ class SepaError(Exception):
     pass
 
 
+class MissingIban(SepaError):
+    """The employer has no IBAN of the pension provider to pay to."""
+
+
 @cache
 def schema() -> xmlschema.XMLSchema:
     path = resources.files("sepaxml") / "schemas" / "pain.001.001.03.xsd"
@@ -46,8 +51,40 @@ def _clean(text: str, limit: int) -> str:
     return "".join(ch if ch in allowed else " " for ch in text)[:limit].strip() or "-"
 
 
-def reference(employer_number: int, employee_number: int, year: int, period: int) -> str:
-    return f"Pensioeninleg werkgever {employer_number} werknemer {employee_number} periode {year}-{period:02d}"
+REFERENCE_VERSION = "PI1"
+END_TO_END_ID_MAX = 35  # Max35Text
+REMITTANCE_MAX = 140  # Max140Text
+
+
+def reference(employer_number: int, employee_number: int, payroll_id: int, year: int, period: int) -> str:
+    """The token of docs/excasso-reference.md: ``PI1-<employer>-<employee>-<payroll id>-<YYYYPP>``.
+
+    A token that does not fit an EndToEndId is refused, never cut: a cut number names another employment.
+    """
+    numbers = {"employer number": employer_number, "employee number": employee_number, "payroll id": payroll_id}
+    for name, value in numbers.items():
+        if value < 1:
+            raise SepaError(f"excasso reference: {name} {value} must be 1 or more")
+    if not 1900 <= year <= 2100 or not 1 <= period <= 53:
+        raise SepaError(f"excasso reference: period {year}-{period:02d} lies outside 1900..2100, 1..53")
+    token = f"{REFERENCE_VERSION}-{employer_number}-{employee_number}-{payroll_id}-{year * 100 + period}"
+    if len(token) > END_TO_END_ID_MAX:
+        raise SepaError(
+            f"excasso reference {token} has {len(token)} characters, more than the {END_TO_END_ID_MAX} of an "
+            "EndToEndId: employer, employee and payroll numbers may have 22 digits together"
+        )
+    return token
+
+
+def remittance(employer_number: int, employee_number: int, payroll_id: int, year: int, period: int) -> str:
+    """The Ustrd: the token first (a bank may keep only 35 characters), then the same facts in words."""
+    token = reference(employer_number, employee_number, payroll_id, year, period)
+    text = (
+        f"{token} Pensioeninleg werkgever {employer_number} werknemer {employee_number} "
+        f"dienstverband {payroll_id} periode {year}-{period:02d}"
+    )
+    assert len(text) <= REMITTANCE_MAX  # at most 124: a token of 35 and 67 characters of words with 22 digits
+    return text
 
 
 def payments_of(run: PayrollRun) -> list[tuple[Any, Decimal]]:
@@ -63,7 +100,7 @@ def payments_of(run: PayrollRun) -> list[tuple[Any, Decimal]]:
 def build(run: PayrollRun, payments: list[tuple[Any, Decimal]] | None = None) -> tuple[bytes, int, Decimal]:
     employer = run.administration.employer
     if not employer.pension_provider_iban:
-        raise SepaError(f"employer {employer.employer_number} has no IBAN of the pension provider")
+        raise MissingIban(f"employer {employer.employer_number} has no IBAN of the pension provider")
     if payments is None:
         payments = payments_of(run)
     total = sum((amount for _, amount in payments), Decimal("0.00"))
@@ -94,18 +131,13 @@ def build(run: PayrollRun, payments: list[tuple[Any, Decimal]] | None = None) ->
         _sub(_sub(agent, "Othr"), "Id", "NOTPROVIDED")
     _sub(info, "ChrgBr", "SLEV")
     for employment, amount in payments:
-        number = employment.employee.employee_number
+        names = (employer.employer_number, employment.employee.employee_number, employment.payroll_id)
         tx = _sub(info, "CdtTrfTxInf")
-        end_to_end = (
-            f"{employer.employer_number}-{number}-{employment.payroll_id}-{period.year}{period.period_number:02d}"
-        )
-        _sub(_sub(tx, "PmtId"), "EndToEndId", end_to_end[:35])
+        _sub(_sub(tx, "PmtId"), "EndToEndId", reference(*names, period.year, period.period_number))
         _sub(_sub(tx, "Amt"), "InstdAmt", f"{amount:.2f}", Ccy="EUR")
         _sub(_sub(tx, "Cdtr"), "Nm", _clean(employer.pension_provider_name, 70))
         _sub(_sub(_sub(tx, "CdtrAcct"), "Id"), "IBAN", employer.pension_provider_iban.replace(" ", ""))
-        _sub(
-            _sub(tx, "RmtInf"), "Ustrd", reference(employer.employer_number, number, period.year, period.period_number)
-        )
+        _sub(_sub(tx, "RmtInf"), "Ustrd", remittance(*names, period.year, period.period_number))
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     schema().validate(xml.decode("utf-8"))
     return xml, len(payments), total

@@ -5,9 +5,13 @@ Against the real sandbox: `koppeling` reaches employer 20001 only, `kantoor` (AK
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
+from django.utils import timezone
 
 from inleg.platform.accounts.models import User
 from inleg.platform.employees.models import SyncRun
@@ -100,3 +104,32 @@ def test_the_database_refuses_a_second_live_holder_of_an_employer(admin: User) -
     second.state = State.ACTIVE
     second.save()
     LoketConnection.objects.filter(company=admin.company).update(state=State.CHOOSE_EMPLOYER, employer_id="")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_leaves_a_doubly_coupled_employer_with_the_company_that_coupled_it_first() -> None:
+    """Before the rule, one employer could be coupled twice; the rule's migration must not fail on such data."""
+    before, rule = [("integrations", "0002_component_options")], [("integrations", "0003_connection_truth")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    company, connection_model = old.get_model("accounts", "Company"), old.get_model("integrations", "LoketConnection")
+    now = timezone.now()
+    later = connection_model.objects.create(
+        company=company.objects.create(name="Later"), state="active", employer_id="e-1", connected_at=now
+    )
+    first = connection_model.objects.create(
+        company=company.objects.create(name="Eerst"), state="active", employer_id="e-1", connected_at=now
+    )
+    # The later one has the lower id: the first to couple wins, not the first row.
+    connection_model.objects.filter(pk=later.pk).update(connected_at=now + timedelta(days=1))
+    other = connection_model.objects.create(
+        company=company.objects.create(name="Los"), state="active", employer_id="e-2", connected_at=now
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(rule)
+    kept, released, alone = (LoketConnection.objects.get(pk=c.pk) for c in (first, later, other))
+    assert (kept.state, kept.employer_id) == (State.ACTIVE, "e-1")
+    assert (released.state, released.employer_id) == (State.EMPLOYER_TAKEN, "")
+    assert "ander bedrijf" in released.notice
+    assert (alone.state, alone.employer_id) == (State.ACTIVE, "e-2")

@@ -14,7 +14,7 @@ def release_doubly_coupled_employers(apps: Any, schema_editor: Any) -> None:
     connection = apps.get_model("integrations", "LoketConnection")
     live = connection.objects.exclude(state="disconnected").exclude(employer_id="")
     seen: set[str] = set()
-    for row in live.order_by("connected_at", "pk"):
+    for row in live.order_by(models.F("connected_at").asc(nulls_last=True), "pk"):
         if row.employer_id not in seen:
             seen.add(row.employer_id)
             continue

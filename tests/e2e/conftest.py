@@ -11,9 +11,10 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,7 +31,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS", Path.cwd() / "var" / "screenshots"))
+# Every screenshot goes to the session's tmp path; E2E_SCREENSHOTS names a folder that gets a copy too.
+SCREENSHOTS_COPY = os.environ.get("E2E_SCREENSHOTS", "")
 
 
 @dataclass
@@ -98,6 +100,24 @@ def servers() -> Iterator[Servers]:
                 process.kill()
         sandbox.stop()
         shutil.rmtree(var, ignore_errors=True)
+
+
+Shot = Callable[[Any, str], None]
+
+
+@pytest.fixture(scope="session")
+def shot(tmp_path_factory: pytest.TempPathFactory) -> Shot:
+    """``shot(page, name)``: a full-page screenshot under the session's tmp path (and E2E_SCREENSHOTS)."""
+    folder = tmp_path_factory.mktemp("screenshots")
+
+    def take(page: Any, name: str) -> None:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        if SCREENSHOTS_COPY:
+            Path(SCREENSHOTS_COPY).mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, Path(SCREENSHOTS_COPY) / path.name)
+
+    return take
 
 
 @pytest.fixture(scope="session")

@@ -64,6 +64,8 @@ def test_payroll_components_hold_pensify_inleg(client: LoketClient) -> None:
     components = {c.key: c for c in client.payroll_components(administration.id, 2025)}
     assert components[PENSIFY_KEY].description == "Pensify Inleg"
     assert components[PENSIFY_KEY].can_hold_fixed_value
+    # Bruto vergoeding volgens tabel (7), a payment (2): the numbers of the official description.
+    assert (components[PENSIFY_KEY].category_key, components[PENSIFY_KEY].deduction_or_payment_key) == (7, 2)
 
 
 def test_a_fixed_value_is_written_read_updated_and_deleted(client: LoketClient) -> None:

@@ -58,6 +58,9 @@ class Sandbox:
             f"app.redirect_uris = app.redirect_uris + ' ' + {uris!r}\n"
             "app.save()\n"
         )
+        self._serve()
+
+    def _serve(self) -> None:
         self.process = subprocess.Popen(
             [str(BIN / "inleg"), "sandbox", "serve", "--port", str(self.port)],
             env=self.env,
@@ -73,6 +76,12 @@ class Sandbox:
             time.sleep(0.1)
         self.stop()
         raise RuntimeError("the sandbox did not start within 30 s")
+
+    def restart(self, faults: str = "") -> None:
+        """Serve the same Loket (its data, users and tokens) again with another SANDBOX_FAULTS plan."""
+        self.stop()
+        self.env["SANDBOX_FAULTS"] = faults
+        self._serve()
 
     def orm(self, code: str) -> str:
         """Run Python with the sandbox's Django set up (its own settings and database); returns stdout."""

@@ -175,10 +175,6 @@ class PayrollAdministration:
         )
 
 
-# Categories whose components can hold a fixed value (benefits and deductions): the amount kinds.
-_AMOUNT_KINDS = {1: "Betaling", 2: "Inhouding"}
-
-
 @dataclass(frozen=True, slots=True)
 class PayrollComponent:
     key: int
@@ -186,6 +182,8 @@ class PayrollComponent:
     category: str
     deduction_or_payment: str
     deduction_or_payment_key: int | None
+    # The category's number (7 Bruto vergoeding volgens tabel, 13 Netto inhouding, ...): its text may change.
+    category_key: int | None = None
 
     @property
     def can_hold_fixed_value(self) -> bool:
@@ -200,6 +198,7 @@ class PayrollComponent:
             category=_text(data, "category.value") or "",
             deduction_or_payment=_text(data, "deductionOrPayment.value") or "",
             deduction_or_payment_key=_int(data, "deductionOrPayment.key"),
+            category_key=_int(data, "category.key"),
         )
 
 

@@ -1,19 +1,11 @@
 """URLs of the employer platform. The Loket callback path is the one registered with Loket (and the sandbox)."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import include, path
 
 from inleg.platform.accounts import views as accounts
 from inleg.platform.employees import views as employees
+from inleg.platform.home import home
 from inleg.platform.integrations import views as integrations
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect("accounts:login")
-    return render(request, "platform/home.html")
-
 
 account_urls = (
     [

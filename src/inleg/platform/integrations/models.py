@@ -12,11 +12,21 @@ from inleg.platform.accounts.models import Company, User
 
 
 class State(models.TextChoices):
+    """The last state a check established (a check that could not finish leaves it and sets check_failed_at)."""
+
+    UNCHECKED = "unchecked", _("nog niet gecontroleerd")  # authorised, no check has finished yet
     ACTIVE = "active", _("actief")
     MISSING_RIGHTS = "missing_rights", _("rechten ontbreken")
     CHOOSE_EMPLOYER = "choose_employer", _("kies werkgever")
+    EMPLOYER_TAKEN = "employer_taken", _("werkgever al gekoppeld")  # coupled to another company here
     REAUTHORIZE = "reauthorize", _("opnieuw autoriseren")
     DISCONNECTED = "disconnected", _("verbroken")
+
+
+class LoketConnectionQuerySet(models.QuerySet["LoketConnection"]):
+    def holding(self, employer_id: str) -> LoketConnectionQuerySet:
+        """The connections that hold a Loket employer: every state but disconnected (one at most)."""
+        return self.exclude(state=State.DISCONNECTED).filter(employer_id=employer_id).exclude(employer_id="")
 
 
 class LoketConnection(models.Model):
@@ -37,6 +47,10 @@ class LoketConnection(models.Model):
     employer_name = models.CharField(_("werkgever"), max_length=120, blank=True)
     missing_rights = models.JSONField(default=list, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
+    # A check that could not finish (429, 5xx, time-out, ...): when, and why (a code of problems.Problem).
+    # The state stays what the last finished check found: unknown is not missing.
+    check_failed_at = models.DateTimeField(null=True, blank=True)
+    check_failure = models.CharField(max_length=30, blank=True)
 
     component_key = models.PositiveIntegerField(null=True, blank=True)
     component_name = models.CharField(max_length=40, blank=True)
@@ -60,8 +74,18 @@ class LoketConnection(models.Model):
     next_sync_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_full_sync_at = models.DateTimeField(null=True, blank=True)
 
+    objects = LoketConnectionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Loket.nl-koppeling")
+        constraints = [  # noqa: RUF012
+            # One Loket employer, one company: its employees must not come in twice, under two tenants.
+            models.UniqueConstraint(
+                fields=["employer_id"],
+                condition=~models.Q(state="disconnected") & ~models.Q(employer_id=""),
+                name="one_company_per_loket_employer",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Loket.nl · {self.company} · {self.state}"
@@ -73,6 +97,10 @@ class LoketConnection(models.Model):
     @property
     def provider_level(self) -> bool:
         return len(self.reachable_employers) > 1
+
+    @property
+    def check_failed(self) -> bool:
+        return self.check_failed_at is not None
 
     def store_tokens(self, access: str, refresh: str, expires_at: datetime, two_factor_state: str) -> None:
         self.access_token_enc = crypto.encrypt(access)

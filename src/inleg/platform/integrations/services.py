@@ -8,21 +8,33 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inleg.loket import LoketClient, LoketOAuth, PayrollComponent, RetryPolicy, errors, new_code_verifier, new_state
+from inleg.loket import (
+    Employer,
+    LoketClient,
+    LoketOAuth,
+    PayrollComponent,
+    RetryPolicy,
+    errors,
+    new_code_verifier,
+    new_state,
+)
 from inleg.platform.accounts.models import Company, Right, Role, User
 from inleg.platform.domain import components as choose
+from inleg.platform.domain.components import Purpose
 from inleg.platform.domain.rights import missing_rights
+from inleg.platform.integrations import problems
 from inleg.platform.integrations.models import LoketConnection, State
 
 log = logging.getLogger("inleg.platform.loket")
@@ -98,16 +110,21 @@ def finish_authorization(request: HttpRequest, company: Company, user: User) -> 
             _("U heeft in Loket.nl op Weigeren geklikt: de koppeling is niet gemaakt."), status=200
         ) from None
     except errors.OAuthError as error:
-        raise CallbackRefused(_("Loket.nl weigerde de autorisatie: %(error)s") % {"error": error}) from None
+        raise CallbackRefused(problems.plain(error, "code exchange")) from None
     except errors.LoketError as error:
-        raise CallbackRefused(_("Loket.nl is niet bereikbaar: %(error)s") % {"error": error}, status=502) from None
+        raise CallbackRefused(problems.plain(error, "code exchange"), status=502) from None
     with transaction.atomic():
         connection, _created = LoketConnection.objects.select_for_update().get_or_create(company=company)
         connection.store_tokens(tokens.access_token, tokens.refresh_token, tokens.expires_at, tokens.two_factor_state)
         connection.connected_by = user
         connection.connected_at = timezone.now()
         connection.notice = ""
-        connection.state = State.MISSING_RIGHTS  # until the checks say otherwise
+        connection.state = State.UNCHECKED  # until a check finishes: unknown is not missing
+        connection.check_failed_at = None
+        connection.check_failure = ""
+        # A choice made before (an AK-level user's employer) stays, unless another company holds it by now.
+        if connection.employer_id and _held_by_another(connection.employer_id, company.pk):
+            connection.employer_id = ""
         connection.save()
     return check(connection)
 
@@ -162,12 +179,10 @@ def _needs_reauthorization(connection: LoketConnection, error: Exception) -> Non
     """Refresh failed for good: tokens are useless, the state says so and the employer is told."""
     connection.forget_tokens()
     connection.state = State.REAUTHORIZE
-    connection.notice = _(
-        "Loket.nl accepteert de autorisatie niet meer (%(error)s). Autoriseer Loket.nl opnieuw om "
-        "werknemers te blijven synchroniseren."
-    ) % {"error": error}
+    connection.check_failed_at = None
+    connection.check_failure = ""
+    connection.notice = problems.plain(error, "re-authorisation needed", connection_id=connection.pk)
     connection.save()
-    log.warning("loket connection %s needs re-authorisation: %s", connection.pk, error)
     transaction.on_commit(lambda: _tell_employer(connection.company, connection.notice))
 
 
@@ -192,117 +207,304 @@ def client_for(connection: LoketConnection) -> LoketClient:
 
 # ---- what the seed asks of the Loket user ----------------------------------------------------------------
 
+# What a check writes; the token fields are written only under the refresh lock (a check that saved them
+# from its own stale copy would put back a refresh token Loket has already rotated away).
+CHECK_FIELDS = [
+    "state",
+    "reachable_employers",
+    "employer_id",
+    "employer_number",
+    "employer_name",
+    "missing_rights",
+    "checked_at",
+    "check_failed_at",
+    "check_failure",
+    "notice",
+    "administration_id",
+    "components_year",
+    "component_options",
+    "component_key",
+    "component_name",
+    "component_how",
+    "net_component_key",
+    "net_component_name",
+    "net_component_how",
+    "updated_at",
+]
+COMPONENT_NAMES = {
+    Purpose.EMPLOYER_GROSS: lambda: str(settings.LOKET_COMPONENT_NAME),
+    Purpose.EMPLOYEE_NET: lambda: str(settings.LOKET_NET_COMPONENT_NAME),
+}
+
+
+class EmployerTaken(Exception):
+    """The Loket employer is coupled to another company of the platform (which one is not said)."""
+
+
+def _held_by_another(employer_id: str, company_id: int) -> bool:
+    return LoketConnection.objects.holding(employer_id).exclude(company_id=company_id).exists()
+
+
+def employers_held_by_others(connection: LoketConnection) -> set[str]:
+    """Of the employers this Loket user reaches, those another company holds (only that: not which company)."""
+    ids = [str(e["id"]) for e in connection.reachable_employers]
+    held = (
+        LoketConnection.objects.exclude(state=State.DISCONNECTED)
+        .exclude(company_id=connection.company_id)
+        .filter(employer_id__in=ids)
+    )
+    return set(held.values_list("employer_id", flat=True))
+
+
+@dataclass
+class Reading:
+    """What one check read from Loket, before any of it is stored."""
+
+    employers: list[Employer]
+    chosen: Employer | None = None
+    taken: bool = False  # ``chosen`` is held by another company
+    missing: list[str] = field(default_factory=list)
+    administration_id: str | None = None
+    year: int = 0
+    components: list[PayrollComponent] | None = None
+
 
 def check(connection: LoketConnection, *, year: int | None = None) -> LoketConnection:
     """Employers reached (one, else choose: AK-niveau), the five rights, then the wage components.
 
-    Updates and saves the connection's state. Loket failures leave the state as it was and set a notice.
+    Reads first and stores only what a finished check found. A check Loket did not let finish (429, 5xx,
+    time-out) keeps the last known state and records when and why (``check_failed_at``, ``check_failure``).
     """
     try:
-        with client_for(connection) as client:
-            employers = client.employers()
-            connection.reachable_employers = [
-                {"id": e.id, "number": e.employer_number, "name": e.company_name} for e in employers
-            ]
-            chosen = next((e for e in employers if e.id == connection.employer_id), None)
-            if chosen is None and len(employers) == 1:
-                chosen = employers[0]
-            if chosen is None:
-                connection.employer_id = ""
-                connection.state = State.CHOOSE_EMPLOYER if employers else State.MISSING_RIGHTS
-                connection.missing_rights = [] if employers else _all_rights()
-                connection.notice = (
-                    "" if employers else _("De Loket.nl-gebruiker heeft geen toegang tot een werkgever.")
-                )
-            else:
-                connection.employer_id = chosen.id
-                connection.employer_number = chosen.employer_number
-                connection.employer_name = chosen.company_name
-                connection.missing_rights = missing_rights(client.authorizations(chosen.id))
-                connection.state = State.MISSING_RIGHTS if connection.missing_rights else State.ACTIVE
-                connection.notice = ""
-                if connection.state == State.ACTIVE:
-                    _components(connection, client, year or timezone.localdate().year)
+        reading = _read_with_a_fresh_token(connection, year or timezone.localdate().year)
     except ReauthorizationNeeded:
         connection.refresh_from_db()
+        return connection
     except errors.LoketError as error:
-        connection.notice = _("Controle bij Loket.nl mislukt: %(error)s. Probeer het later opnieuw.") % {"error": error}
+        connection.check_failed_at = timezone.now()
+        connection.check_failure = problems.classify(error)
+        problems.plain(error, "check", connection_id=connection.pk)
+        connection.save(update_fields=["check_failed_at", "check_failure", "updated_at"])
+        return connection
+    return _store(connection, reading)
+
+
+def _read_with_a_fresh_token(connection: LoketConnection, year: int) -> Reading:
+    try:
+        return _read(connection, year)
+    except errors.Unauthorized as refused:
+        log.info("loket connection %s: access token refused (%s); refreshing once", connection.pk, refused)
+    # A refused access token may be merely revoked; a fresh one tells that apart from a user who is gone.
+    LoketConnection.objects.filter(pk=connection.pk).update(expires_at=None)
+    try:
+        return _read(connection, year)
+    except errors.Unauthorized as again:
+        with transaction.atomic():
+            locked = LoketConnection.objects.select_for_update().get(pk=connection.pk)
+            _needs_reauthorization(locked, again)
+        raise ReauthorizationNeeded(str(again)) from None
+
+
+def _read(connection: LoketConnection, year: int) -> Reading:
+    with client_for(connection) as client:
+        reading = Reading(employers=client.employers(), year=year)
+        chosen = next((e for e in reading.employers if e.id == connection.employer_id), None)
+        if chosen is None and len(reading.employers) == 1:
+            chosen = reading.employers[0]
+        reading.chosen = chosen
+        if chosen is None:
+            return reading
+        if _held_by_another(chosen.id, connection.company_id):
+            reading.taken = True
+            return reading
+        reading.missing = missing_rights(client.authorizations(chosen.id))
+        if reading.missing:
+            return reading
+        administrations = client.payroll_administrations(chosen.id)
+        if administrations:
+            reading.administration_id = administrations[0].id
+            reading.components = client.payroll_components(reading.administration_id, year)
+        return reading
+
+
+def _store(connection: LoketConnection, reading: Reading) -> LoketConnection:
+    employers = reading.employers
+    connection.reachable_employers = [
+        {"id": e.id, "number": e.employer_number, "name": e.company_name} for e in employers
+    ]
+    connection.notice = ""
+    chosen = reading.chosen
+    if chosen is None:
+        connection.employer_id = ""
+        connection.employer_number = None
+        connection.employer_name = ""
+        connection.state = State.CHOOSE_EMPLOYER if employers else State.MISSING_RIGHTS
+        connection.missing_rights = [] if employers else _all_rights()
+        if not employers:
+            connection.notice = _("De Loket.nl-gebruiker heeft geen toegang tot een werkgever.")
+    elif reading.taken:
+        _mark_taken(connection, chosen)
     else:
-        connection.checked_at = timezone.now()
-    connection.save()
+        connection.employer_id = chosen.id
+        connection.employer_number = chosen.employer_number
+        connection.employer_name = chosen.company_name
+        connection.missing_rights = reading.missing
+        connection.state = State.MISSING_RIGHTS if reading.missing else State.ACTIVE
+        if connection.state == State.ACTIVE:
+            _components(connection, reading)
+    connection.checked_at = timezone.now()
+    connection.check_failed_at = None
+    connection.check_failure = ""
+    try:
+        with transaction.atomic():
+            connection.save(update_fields=CHECK_FIELDS)
+    except IntegrityError:  # another company coupled this employer between our read and this write
+        assert chosen is not None
+        _mark_taken(connection, chosen)
+        connection.save(update_fields=CHECK_FIELDS)
     return connection
+
+
+def _mark_taken(connection: LoketConnection, employer: Employer) -> None:
+    """Not coupled: the employer is another company's. Its number and name stay to say which one is meant."""
+    connection.employer_id = ""
+    connection.employer_number = employer.employer_number
+    connection.employer_name = employer.company_name
+    connection.missing_rights = []
+    connection.state = State.CHOOSE_EMPLOYER if len(connection.reachable_employers) > 1 else State.EMPLOYER_TAKEN
 
 
 def _all_rights() -> list[str]:
     return missing_rights(())
 
 
-def _components(connection: LoketConnection, client: LoketClient, year: int) -> None:
-    """Recognise `Pensify Inleg` (and the net-deduction component) by name; keep a manual pick if still valid."""
-    administrations = client.payroll_administrations(connection.employer_id)
-    if not administrations:
+def _components(connection: LoketConnection, reading: Reading) -> None:
+    """Recognise `Pensify Inleg` (and the net deduction) by name; keep a manual pick, under its name of today."""
+    if reading.components is None or reading.administration_id is None:
         connection.notice = _("Deze werkgever heeft in Loket.nl geen salarisverwerkende administratie.")
         return
-    administration = administrations[0]
-    found = client.payroll_components(administration.id, year)
-    connection.administration_id = administration.id
-    connection.components_year = year
+    found = reading.components
+    connection.administration_id = reading.administration_id
+    connection.components_year = reading.year
     connection.component_options = _options(found)
-    for prefix, name in (
-        ("component", settings.LOKET_COMPONENT_NAME),
-        ("net_component", settings.LOKET_NET_COMPONENT_NAME),
-    ):
-        key = getattr(connection, f"{prefix}_key")
-        how = getattr(connection, f"{prefix}_how")
+    for purpose in Purpose:
+        key = getattr(connection, f"{purpose}_key")
+        how = getattr(connection, f"{purpose}_how")
         if how == choose.How.MANUAL and key is not None:
             try:
-                choose.pick(found, key)
-                continue
-            except ValueError:
-                pass
-        recognised = choose.recognise(found, name)
-        setattr(connection, f"{prefix}_key", recognised.key if recognised else None)
-        setattr(connection, f"{prefix}_name", recognised.description if recognised else "")
-        setattr(connection, f"{prefix}_how", recognised.how if recognised else "")
+                kept = choose.find(found, key)
+            except choose.Unknown:
+                pass  # gone from the catalogue: recognise afresh
+            else:
+                if choose.judge(kept, purpose).fit != choose.Fit.WRONG:
+                    setattr(connection, f"{purpose}_name", kept.description)  # renamed in Loket: the new name
+                    continue
+        recognised = choose.recognise(found, COMPONENT_NAMES[purpose](), purpose)
+        setattr(connection, f"{purpose}_key", recognised.key if recognised else None)
+        setattr(connection, f"{purpose}_name", recognised.description if recognised else "")
+        setattr(connection, f"{purpose}_how", recognised.how if recognised else "")
 
 
 def _options(found: list[PayrollComponent]) -> list[dict[str, Any]]:
-    """The components that can hold a fixed value, as shown in the choice (kept on the connection)."""
+    """The catalogue as read at this check (what the choice offers until the next check reads it again)."""
     return [
         {
             "key": c.key,
             "description": c.description,
             "category": c.category,
+            "category_key": c.category_key,
             "deduction_or_payment": c.deduction_or_payment,
+            "deduction_or_payment_key": c.deduction_or_payment_key,
         }
         for c in sorted(found, key=lambda c: c.key)
-        if c.can_hold_fixed_value
     ]
 
 
-def pick_component(connection: LoketConnection, which: str, key: int) -> choose.Choice:
-    """The employer's pick (``which`` is ``component`` or ``net_component``); refuses what is not eligible."""
-    if which not in ("component", "net_component"):
-        raise ValueError(f"which: '{which}' is not 'component' or 'net_component'")
-    with client_for(connection) as client:
-        found = client.payroll_components(
-            connection.administration_id, connection.components_year or timezone.localdate().year
+def listed_options(connection: LoketConnection) -> list[choose.Listed]:
+    """The catalogue of the last check, as the domain judges it."""
+    listed = []
+    for o in connection.component_options:
+        listed.append(
+            choose.Listed(
+                key=int(o["key"]),
+                description=str(o.get("description") or ""),
+                category=str(o.get("category") or ""),
+                category_key=o.get("category_key"),
+                deduction_or_payment=str(o.get("deduction_or_payment") or ""),
+                deduction_or_payment_key=o.get("deduction_or_payment_key"),
+            )
         )
-    choice = choose.pick(found, key)
+    return listed
+
+
+def choose_employer(connection: LoketConnection, employer_id: str) -> LoketConnection:
+    """An AK-level user's pick of the one employer to couple; :class:`EmployerTaken` if another company has it."""
+    if employer_id not in {e["id"] for e in connection.reachable_employers}:
+        raise ValueError(f"employer: '{employer_id}' is not an employer this Loket user reaches")
+    if _held_by_another(employer_id, connection.company_id):
+        raise EmployerTaken(employer_id)
+    try:
+        with transaction.atomic():
+            updated = LoketConnection.objects.filter(pk=connection.pk).update(
+                employer_id=employer_id, state=State.UNCHECKED, updated_at=timezone.now()
+            )
+    except IntegrityError:  # taken between the look and the write
+        raise EmployerTaken(employer_id) from None
+    if not updated:
+        raise ValueError("the connection is gone")
+    connection.refresh_from_db()
+    return check(connection)
+
+
+def employments_holding(client: LoketClient, connection: LoketConnection, key: int) -> int:
+    """How many of the employer's employments (of this administration) hold values of component ``key``.
+
+    The platform writes no values yet, so every record counts as someone else's; once it does, the
+    records it wrote must be left out here.
+    """
+    count = 0
+    for employment in client.employments(connection.employer_id):
+        if employment.payroll_administration_id not in (None, connection.administration_id):
+            continue
+        if client.benefits_and_deductions(employment.id, key):
+            count += 1
+    return count
+
+
+def pick_component(
+    connection: LoketConnection, purpose: Purpose, key: int, *, confirmed: bool = False
+) -> choose.Choice:
+    """The employer's pick for ``purpose``, judged on the catalogue and the values Loket holds today.
+
+    Raises :class:`choose.Unknown` or :class:`choose.Refused` (nothing is stored then).
+    """
+    other = Purpose.EMPLOYEE_NET if purpose == Purpose.EMPLOYER_GROSS else Purpose.EMPLOYER_GROSS
+    other_key = getattr(connection, f"{other}_key")
+    year = connection.components_year or timezone.localdate().year
+    with client_for(connection) as client:
+        found = client.payroll_components(connection.administration_id, year)
+        # The catalogue alone first: a wrong kind is refused without reading every employment.
+        choose.pick(found, key, purpose, confirmed=confirmed, other_key=other_key)
+        in_use = employments_holding(client, connection, key)
+    choice = choose.pick(found, key, purpose, confirmed=confirmed, in_use=in_use, other_key=other_key)
     connection.component_options = _options(found)
-    setattr(connection, f"{which}_key", choice.key)
-    setattr(connection, f"{which}_name", choice.description)
-    setattr(connection, f"{which}_how", choice.how)
-    connection.save()
+    setattr(connection, f"{purpose}_key", choice.key)
+    setattr(connection, f"{purpose}_name", choice.description)
+    setattr(connection, f"{purpose}_how", choice.how)
+    connection.save(
+        update_fields=[f"{purpose}_key", f"{purpose}_name", f"{purpose}_how", "component_options", "updated_at"]
+    )
     return choice
 
 
 def disconnect(connection: LoketConnection) -> None:
-    """Tokens are deleted; the imported employees stay (nobody is deleted)."""
+    """Tokens are deleted; the imported employees stay (nobody is deleted). The employer is free again."""
     with transaction.atomic():
         locked = LoketConnection.objects.select_for_update().get(pk=connection.pk)
         locked.forget_tokens()
         locked.state = State.DISCONNECTED
         locked.notice = ""
+        locked.check_failed_at = None
+        locked.check_failure = ""
         locked.next_sync_at = None
         locked.save()

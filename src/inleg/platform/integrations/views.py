@@ -6,17 +6,21 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inleg.loket import errors
 from inleg.platform.accounts.access import company_of, company_user, requires
 from inleg.platform.accounts.models import Right
+from inleg.platform.domain import components as choose
+from inleg.platform.domain.components import Purpose
 from inleg.platform.domain.rights import REQUIRED_RIGHTS
 from inleg.platform.employees.models import SyncRun
 from inleg.platform.employees.sync import request_sync
-from inleg.platform.integrations import services
+from inleg.platform.integrations import choices, problems, services
 from inleg.platform.integrations.models import LoketConnection, State
+from inleg.platform.integrations.status import status_of
 
 MANAGE = Right.MANAGE_INTEGRATION
 
@@ -28,13 +32,15 @@ def _connection(request: HttpRequest) -> LoketConnection | None:
 @requires()
 def integrations(request: HttpRequest) -> HttpResponse:
     """Bedrijf > Integraties: the integrations of the company."""
-    return render(request, "platform/integrations.html", {"connection": _connection(request)})
+    connection = _connection(request)
+    return render(request, "platform/integrations.html", {"connection": connection, "status": status_of(connection)})
 
 
 @requires(MANAGE)
 def add(request: HttpRequest) -> HttpResponse:
     """Voeg een integratie toe: the integrations on offer (Loket.nl)."""
-    return render(request, "platform/integration_add.html", {"connection": _connection(request)})
+    connection = _connection(request)
+    return render(request, "platform/integration_add.html", {"connection": connection, "status": status_of(connection)})
 
 
 @requires()
@@ -42,20 +48,22 @@ def loket(request: HttpRequest) -> HttpResponse:
     connection = _connection(request)
     can_manage = company_user(request).has_right(MANAGE)
     rights = [(name, name not in (connection.missing_rights if connection else [])) for name in REQUIRED_RIGHTS]
-    needs_pick = (
-        connection is not None
-        and connection.state == State.ACTIVE
-        and (
-            connection.component_key is None or connection.net_component_key is None or bool(request.GET.get("change"))
-        )
-    )
-    choices = connection.component_options if (needs_pick and can_manage and connection) else []
+    status = status_of(connection)
+    pick = []
+    if connection is not None and status.usable and can_manage:
+        pick = choices.pickers(connection, change=bool(request.GET.get("change")))
     runs = SyncRun.objects.filter(company=company_of(request))[:8]
+    taken = services.employers_held_by_others(connection) if connection is not None else set()
+    employers = [
+        {**e, "taken": e["id"] in taken} for e in (connection.reachable_employers if connection is not None else [])
+    ]
     context = {
         "connection": connection,
+        "status": status,
         "rights": rights,
         "can_manage": can_manage,
-        "choices": choices,
+        "pickers": pick,
+        "employers": employers,
         "runs": runs,
         "State": State,
         "open_run": next((r for r in runs if r.is_open), None),
@@ -77,13 +85,10 @@ def callback(request: HttpRequest) -> HttpResponse:
         connection = services.finish_authorization(request, company, user)
     except services.CallbackRefused as refused:
         return render(request, "platform/callback_refused.html", {"reason": refused.reason}, status=refused.status)
-    if connection.state == State.ACTIVE:
+    # Any other state is what the Loket page says on top; a flash would say it twice.
+    if status_of(connection).usable:
         messages.success(request, _("De koppeling met Loket.nl is nu actief. De werknemers worden ingeladen."))
         _start_import(connection, user)
-    elif connection.state == State.CHOOSE_EMPLOYER:
-        messages.warning(request, _("Deze Loket.nl-gebruiker bereikt meer dan één werkgever: kies de werkgever."))
-    elif connection.state == State.MISSING_RIGHTS:
-        messages.warning(request, _("De Loket.nl-gebruiker mist rechten; zie hieronder welke."))
     return redirect("integrations:loket")
 
 
@@ -102,14 +107,11 @@ def recheck(request: HttpRequest) -> HttpResponse:
         return redirect("integrations:loket")
     before = connection.state
     connection = services.check(connection)
-    if connection.state == State.ACTIVE:
-        messages.success(request, _("Alle rechten zijn aanwezig: de koppeling is actief."))
+    # Only a check that finished now may say that all is well; anything else is the page's status.
+    if status_of(connection).usable:
+        messages.success(request, _("Gecontroleerd: alle rechten zijn aanwezig en de koppeling is actief."))
         if before != State.ACTIVE:
             _start_import(connection, company_user(request))
-    elif connection.state == State.MISSING_RIGHTS:
-        messages.warning(
-            request, _("Er ontbreken nog rechten: %(rights)s.") % {"rights": ", ".join(connection.missing_rights)}
-        )
     return redirect("integrations:loket")
 
 
@@ -122,15 +124,22 @@ def choose_employer(request: HttpRequest) -> HttpResponse:
         return redirect("integrations:loket")
     known = {e["id"]: e for e in connection.reachable_employers}
     if employer_id not in known:
+        messages.error(request, _("Werkgever: kies een van de werkgevers die deze Loket.nl-gebruiker bereikt."))
+        return redirect("integrations:loket")
+    try:
+        connection = services.choose_employer(connection, employer_id)
+    except services.EmployerTaken:
+        employer = known[employer_id]
         messages.error(
             request,
-            _("Werkgever: '%(value)s' is geen werkgever die deze Loket.nl-gebruiker bereikt.") % {"value": employer_id},
+            _(
+                "Werkgever %(employer)s is op dit platform al aan een ander bedrijf gekoppeld en kan niet nog eens "
+                "gekoppeld worden. Kies een andere werkgever, of laat die koppeling eerst verbreken."
+            )
+            % {"employer": f"{employer.get('number') or ''} {employer.get('name') or ''}".strip()},
         )
         return redirect("integrations:loket")
-    connection.employer_id = employer_id
-    connection.save(update_fields=["employer_id", "updated_at"])
-    connection = services.check(connection)
-    if connection.state == State.ACTIVE:
+    if status_of(connection).usable:
         messages.success(
             request, _("Werkgever %(name)s gekoppeld; de koppeling is actief.") % {"name": connection.employer_name}
         )
@@ -142,27 +151,42 @@ def choose_employer(request: HttpRequest) -> HttpResponse:
 @requires(MANAGE)
 def component(request: HttpRequest) -> HttpResponse:
     connection = _connection(request)
-    which = request.POST.get("which", "")
-    raw = request.POST.get("key", "")
-    if connection is None or connection.state != State.ACTIVE:
+    if connection is None or not status_of(connection).usable:
         return redirect("integrations:loket")
-    label = _("Looncomponent") if which == "component" else _("Netto-inhoudingscomponent")
+    try:
+        purpose = Purpose(request.POST.get("which", ""))
+    except ValueError:
+        messages.error(request, _("Kies voor welk doel het component is."))
+        return redirect("integrations:loket")
+    label = choices.purpose_label(purpose)
+    raw = request.POST.get("key", "").strip()
+    back = redirect(reverse("integrations:loket") + ("?change=1" if request.POST.get("change") else ""))
+    if not raw:  # nothing is preselected, so nothing is saved without a pick
+        messages.error(request, _("Kies een component voor de %(purpose)s.") % {"purpose": label})
+        return back
     try:
         key = int(raw)
-        choice = services.pick_component(connection, which, key)
-    except ValueError:
+        choice = services.pick_component(connection, purpose, key, confirmed=request.POST.get("confirm") == "1")
+    except choose.Refused as refused:
+        messages.error(request, choices.refusal(refused, purpose))
+        return back
+    except (ValueError, choose.Unknown):
         messages.error(
             request,
-            _("%(label)s: '%(value)s' is geen component van deze administratie dat een vaste waarde kan hebben.")
-            % {"label": label, "value": raw},
+            _("Component '%(value)s' voor de %(purpose)s: dat is geen component van deze administratie.")
+            % {"purpose": label, "value": raw},
         )
-    except (errors.LoketError, services.ReauthorizationNeeded) as error:
-        messages.error(request, _("Loket.nl: %(error)s") % {"error": error})
-    else:
-        messages.success(
-            request,
-            _("%(label)s: %(key)s %(name)s gekozen.") % {"label": label, "key": choice.key, "name": choice.description},
-        )
+        return back
+    except services.ReauthorizationNeeded:
+        return redirect("integrations:loket")  # the page says what happened
+    except errors.LoketError as error:
+        messages.error(request, problems.plain(error, "component pick", connection_id=connection.pk))
+        return back
+    messages.success(
+        request,
+        _("Voor de %(purpose)s schrijft het platform naar component %(key)s %(name)s.")
+        % {"purpose": label, "key": choice.key, "name": choice.description},
+    )
     return redirect("integrations:loket")
 
 

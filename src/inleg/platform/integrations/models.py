@@ -95,10 +95,6 @@ class LoketConnection(models.Model):
         return bool(self.refresh_token_enc)
 
     @property
-    def provider_level(self) -> bool:
-        return len(self.reachable_employers) > 1
-
-    @property
     def check_failed(self) -> bool:
         return self.check_failed_at is not None
 

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from inleg.platform.domain.contributions.plan import ComponentPlan, Segment, overlaps
+from inleg.platform.domain.contributions.intervals import overlaps
+from inleg.platform.domain.contributions.plan import ComponentPlan, Segment
 from inleg.platform.domain.money import Cents
 
 ONE_DAY = timedelta(days=1)

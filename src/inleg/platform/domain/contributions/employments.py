@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from inleg.platform.domain.contributions.errors import InvalidEmployment
+from inleg.platform.domain.contributions.intervals import overlaps
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,4 +25,4 @@ class Employment:
             raise InvalidEmployment("employment.end", self.end, f"lies before the start {self.start}")
 
     def overlaps(self, start: date, end: date) -> bool:
-        return self.start <= end and (self.end is None or start <= self.end)
+        return overlaps(self.start, self.end, start, end)

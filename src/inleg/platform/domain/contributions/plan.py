@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from inleg.platform.domain.contributions.employments import Employment
 from inleg.platform.domain.contributions.errors import InvalidScheme, UnknownPeriod
+from inleg.platform.domain.contributions.intervals import overlaps
 from inleg.platform.domain.contributions.periods import PayrollPeriod, PeriodKey, ordered
 from inleg.platform.domain.contributions.schemes import History, amounts_for, check_known
 from inleg.platform.domain.money import Cents
@@ -39,10 +40,6 @@ class Segment:
 
     def covers(self, day: date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
-
-
-def overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
-    return a_start <= (b_end or date.max) and b_start <= (a_end or date.max)
 
 
 class Kind(StrEnum):

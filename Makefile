@@ -54,8 +54,15 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 
+# mypy's Django plugin loads one project's settings per run (as pytest does per session): one run per project,
+# each with its own cache. The platform's run also checks what is not Django (funds, loket, the command, benches).
+MYPY_SANDBOX := src/inleg/sandbox bench/sandbox.py
+MYPY_PLATFORM := src/inleg/platform src/inleg/funds src/inleg/loket src/inleg/cli.py bench/funds.py bench/sync.py
+
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy
+	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(VENV)/bin/mypy --cache-dir .mypy_cache/sandbox $(MYPY_SANDBOX)
+	PLATFORM_DEBUG=1 DJANGO_SETTINGS_MODULE=inleg.platform.settings \
+		$(VENV)/bin/mypy --cache-dir .mypy_cache/platform $(MYPY_PLATFORM)
 
 imports: $(STAMP)
 	$(VENV)/bin/lint-imports

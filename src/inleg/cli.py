@@ -70,14 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_sandbox(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_sandbox(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``inleg sandbox ...``: its module loads Django only when a sandbox command runs."""
     from inleg.sandbox.commands import add_parser
 
     add_parser(commands)
 
 
-def _add_platform(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_platform(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``inleg platform ...`` (serve, worker, migrate, rotate-keys): Django loads only when one runs."""
     from inleg.platform.commands import add_parser
 

@@ -60,7 +60,7 @@ def new_keys(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     platform = commands.add_parser("platform", help="the employer platform (werkgeversplatform)")
     actions = platform.add_subparsers(dest="action", required=True)
     actions.add_parser("migrate", help="create or update the platform database").set_defaults(handler=migrate)

@@ -15,10 +15,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from inleg.platform import keys
+
+django_stubs_ext.monkeypatch()  # Django's generic classes (ModelAdmin[Model], ModelForm[Model]) at run time
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("PLATFORM_VAR_DIR", Path.cwd() / "var"))

@@ -79,7 +79,7 @@ def payroll(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sandbox = commands.add_parser("sandbox", help="the Loket sandbox (a local Loket.nl)")
     actions = sandbox.add_subparsers(dest="action", required=True)
     actions.add_parser("migrate", help="create or update the sandbox database").set_defaults(handler=migrate)

@@ -10,7 +10,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
+
+django_stubs_ext.monkeypatch()  # Django's generic classes (ModelAdmin[Model], ModelForm[Model]) at run time
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("SANDBOX_VAR_DIR", Path.cwd() / "var"))

@@ -7,15 +7,15 @@ from typing import Any
 from django import forms
 from django.contrib.auth import password_validation
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from inleg.platform.accounts.models import Company, Invitation, Right, User
 
 
 def column_field[F: forms.CharField](
-    model: type[models.Model], name: str, label: str | Promise, field_class: type[F], **kwargs: Any
+    model: type[models.Model], name: str, label: StrOrPromise, field_class: type[F], **kwargs: Any
 ) -> F:
     """A form field for a model's column: the column's max_length, and a length error that names the field.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
@@ -89,7 +89,9 @@ CHANGE_KINDS = {
 def _field_label(name: str) -> str:
     for model in (Employment, Employee):
         try:
-            return str(model._meta.get_field(name).verbose_name)
+            field = model._meta.get_field(name)
         except FieldDoesNotExist:
             continue
+        if isinstance(field, Field):  # a reverse relation has no verbose_name
+            return str(field.verbose_name)
     return name

@@ -169,7 +169,7 @@ def _write_chunk(plan: _Plan, owners: list[str], recorder: Recorder) -> None:
         for o, a in zip(new_ids, accounts, strict=True)
     ]
     Employee.objects.bulk_create(new_people)
-    pks: dict[str, int | None] = {e.loket_id: e.pk for e in new_people}
+    pks: dict[str, int] = {e.loket_id: e.pk for e in new_people}
     for o in new_ids:
         recorder.counts["employees_created"] += 1
         recorder.change("employee_created", plan.label(o))
@@ -181,7 +181,8 @@ def _write_chunk(plan: _Plan, owners: list[str], recorder: Recorder) -> None:
             changed.append(Employee(pk=plan.stored_people[o]["pk"], updated_at=now, **plan.incoming_people[o]))
             recorder.counts["employees_updated"] += 1
             recorder.change("employee_updated", plan.label(o), [(c.field, c.old, c.new) for c in fields])
-        pks.setdefault(o, plan.stored_people.get(o, {}).get("pk"))
+        if o not in pks:  # not created here, so stored: plan() skipped employments of an employee neither is
+            pks[o] = plan.stored_people[o]["pk"]
     if changed:
         Employee.objects.bulk_update(changed, [*Employee.SYNCED, "updated_at"])
     # Employments of these employees.
@@ -196,7 +197,7 @@ def _write_chunk(plan: _Plan, owners: list[str], recorder: Recorder) -> None:
                 changed_jobs.append(
                     Employment(
                         pk=stored["pk"],
-                        employee_id=pks.get(o),
+                        employee_id=pks[o],
                         updated_at=now,
                         loket_version=plan.versions.get(job_id, stored["loket_version"]),
                         **{**{f: stored[f] for f in Employment.SYNCED}, **record},
@@ -217,7 +218,7 @@ def _write_chunk(plan: _Plan, owners: list[str], recorder: Recorder) -> None:
                 new_jobs.append(
                     Employment(
                         company=company,
-                        employee_id=pks.get(o),
+                        employee_id=pks[o],
                         loket_id=job_id,
                         loket_version=plan.versions.get(job_id),
                         **record,

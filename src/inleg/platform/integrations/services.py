@@ -94,7 +94,7 @@ class CallbackRefused(Exception):
 def finish_authorization(request: HttpRequest, company: Company, user: User) -> LoketConnection:
     """Check state, exchange the code, store the tokens encrypted and run the post-consent checks."""
     pending: dict[str, Any] | None = request.session.pop(SESSION_KEY, None)
-    query = {k: v for k, v in request.GET.items()}
+    query = request.GET.dict()
     if not pending or pending.get("company") != company.pk:
         raise CallbackRefused(_("Deze terugkeer van Loket.nl hoort niet bij een autorisatie die u hier begon."))
     if not secrets.compare_digest(str(query.get("state", "")), str(pending["state"])):

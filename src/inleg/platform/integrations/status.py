@@ -8,6 +8,7 @@ what to do.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ class Status:
         return self.css == State.ACTIVE
 
 
-def _when(moment: object) -> str:
+def _when(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return str(formats.date_format(timezone.localtime(moment), "j F Y H:i"))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from inleg.loket import errors
 from inleg.platform.accounts.access import company_of, company_user, requires
-from inleg.platform.accounts.models import Right
+from inleg.platform.accounts.models import Right, User
 from inleg.platform.domain import components as choose
 from inleg.platform.domain.components import Purpose
 from inleg.platform.domain.rights import REQUIRED_RIGHTS
@@ -92,10 +92,10 @@ def callback(request: HttpRequest) -> HttpResponse:
     return redirect("integrations:loket")
 
 
-def _start_import(connection: LoketConnection, user: object) -> None:
+def _start_import(connection: LoketConnection, user: User) -> None:
     with transaction.atomic():
         kind = SyncRun.Kind.IMPORT if connection.last_version is None else SyncRun.Kind.FULL
-        request_sync(connection.company, kind, SyncRun.Trigger.CONNECT, user=user)  # type: ignore[arg-type]
+        request_sync(connection.company, kind, SyncRun.Trigger.CONNECT, user=user)
 
 
 @require_POST

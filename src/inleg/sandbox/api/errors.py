@@ -21,7 +21,9 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
 
 
-def message(description: str, kind: str = "BrokenBusinessRule", code: int = 0, properties: list[str] | None = None):
+def message(
+    description: str, kind: str = "BrokenBusinessRule", code: int = 0, properties: list[str] | None = None
+) -> dict[str, Any]:
     return {"code": code, "description": description, "id": None, "type": kind, "properties": properties or []}
 
 

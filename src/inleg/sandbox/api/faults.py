@@ -50,6 +50,7 @@ def parse_plan(text: str) -> FaultPlan:
         if field.startswith("rate_") and not 0 <= number <= 1:
             raise ImproperlyConfigured(f"SANDBOX_FAULTS: {name}={raw} must lie between 0 and 1")
         values[field] = number
+    # Each value has its field's type (int for seed and retry_after), which a dict's value type cannot say.
     plan = FaultPlan(**values)  # type: ignore[arg-type]
     if plan.rate_429 + plan.rate_500 + plan.rate_503 + plan.rate_slow > 1:
         raise ImproperlyConfigured("SANDBOX_FAULTS: the shares add up to more than 1")

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model, Q
+from django.db.models import ForeignKey, Model, Q
 
 from inleg.sandbox.api.context import Context
 
@@ -40,8 +40,8 @@ def _field_of(model: type[Model] | None, lookup: str) -> Any:
         if model is None:
             return None
         field_ = model._meta.get_field(part)
-        model = field_.related_model if field_.is_relation else None  # type: ignore[assignment]
-    if field_ is not None and field_.many_to_one:
+        model = field_.related_model if field_.is_relation else None
+    if isinstance(field_, ForeignKey):
         return field_.target_field  # a foreign key (``employee_id``) compares as the key it points at
     return field_
 
@@ -79,12 +79,12 @@ def _typed(ctx: Context, name: str, raw: str, value: Any, field_: Any) -> Any:
         try:
             if isinstance(value, bool):
                 raise InvalidOperation(raw)
-            number = Decimal(text)
+            amount = Decimal(text)
         except InvalidOperation:
-            number = Decimal("NaN")
-        if not number.is_finite():
+            amount = Decimal("NaN")
+        if not amount.is_finite():
             raise ctx.bad_request(f"filter: {name}: {raw} is not a number.", properties=[name])
-        return number
+        return amount
     if kind == "UUIDField":
         try:
             return uuid.UUID(str(text))

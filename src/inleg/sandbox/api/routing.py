@@ -49,6 +49,7 @@ def operation(name: str) -> Callable[[Handler], Handler]:
                     response[key] = value
                 return response
 
+        # The view carries its operation's name (route() dispatches on it); a function's attributes are untyped.
         view.operation_id = name  # type: ignore[attr-defined]
         return csrf_exempt(view)
 
@@ -61,7 +62,7 @@ def route(*views: Handler) -> Handler:
     Each request goes to the operation of its HTTP method; another method is a 405 that lists the ones the
     path has. Exempt from CSRF like the operations themselves: callers carry a bearer token, not a cookie.
     """
-    by_method = {method_of(view.operation_id): view for view in views}  # type: ignore[attr-defined]
+    by_method = {method_of(view.operation_id): view for view in views}  # type: ignore[attr-defined]  # see operation()
 
     @csrf_exempt
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:

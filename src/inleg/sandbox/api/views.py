@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -52,12 +52,12 @@ WAGE_TAX_WARNING = (
 )
 
 
-def _get(model: type[Any], pk: Any, **related: Any) -> Any:
+def _get[M: Model](model: type[M], pk: Any, **related: Any) -> M:
     try:
         key = uuid.UUID(str(pk))
     except ValueError:
         raise not_found() from None
-    queryset = model.objects.all()
+    queryset = model._default_manager.all()
     if related.get("select"):
         queryset = queryset.select_related(*related["select"])
     obj = queryset.filter(pk=key).first()
@@ -149,7 +149,7 @@ EMPLOYMENT_FIELDS = {"id": "id", "startdate": "start_date", "enddate": "end_date
                      "payrolladministration.clientnumber": "administration__client_number"}  # fmt: skip
 
 
-def _employments():
+def _employments() -> QuerySet[Employment]:
     return Employment.objects.select_related("employee", "administration")
 
 
@@ -243,7 +243,8 @@ def _amount(ctx: Context, raw: Any, name: str, low: Decimal, high: Decimal, plac
         value = Decimal(str(raw))
     except InvalidOperation:
         raise ctx.bad_request(f"{name}: {raw!r} is not a number.", properties=[name]) from None
-    if not value.is_finite() or value.as_tuple().exponent < -places:  # type: ignore[operator]
+    exponent = value.as_tuple().exponent  # a letter for NaN and infinity
+    if not isinstance(exponent, int) or exponent < -places:
         raise ctx.bad_request(f"{name}: {raw} has more than {places} decimals.", properties=[name])
     if not low <= value <= high:
         raise ctx.bad_request(f"{name}: {raw} lies outside {low}..{high}.", properties=[name])
@@ -272,8 +273,8 @@ def _dates(ctx: Context, data: dict[str, Any], employment: Employment) -> tuple[
 def _overlap_error(ctx: Context, kind: str, error: Overlap, start: date, end: date | None) -> ApiError:
     other = error.other
     return ctx.bad_request(
-        f"The period {start}..{end or 'open'} overlaps the existing {kind} {other.start_date}.."  # type: ignore[attr-defined]
-        f"{other.end_date or 'open'} (id {other.id}): records of a broken chain may not overlap.",  # type: ignore[attr-defined]
+        f"The period {start}..{end or 'open'} overlaps the existing {kind} {other.start_date}.."
+        f"{other.end_date or 'open'} (id {other.pk}): records of a broken chain may not overlap.",
         properties=["startDate", "endDate"],
     )
 
@@ -349,7 +350,7 @@ def create_benefit(ctx: Context, employment_id: str) -> HttpResponse:
 def _benefit_for(ctx: Context, benefit_id: str) -> BenefitDeduction:
     record = _get(BenefitDeduction, benefit_id, select=("component", "employment__employee"))
     ctx.require(record.employment.employee.employer_id)
-    return record  # type: ignore[no-any-return]
+    return record
 
 
 @operation("GetBenefitsAndDeductionsBybenefitsAndDeductionsId")

@@ -22,6 +22,7 @@ from inleg.sandbox.core.models import (
     CATEGORIES,
     DEDUCTION_OR_PAYMENT,
     FREE_COMPONENT_KEYS,
+    LoketUser,
     PayrollAdministration,
     PayrollComponent,
 )
@@ -41,12 +42,17 @@ class AddComponentForm(forms.Form):
 
     def __init__(self, admin: PayrollAdministration, category: int | None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [(c, f"{c} {CATEGORIES[c]}") for c in sorted(FREE_COMPONENT_KEYS)]
+        self._offer("category", [(c, f"{c} {CATEGORIES[c]}") for c in sorted(FREE_COMPONENT_KEYS)])
         keys = free_keys(admin, category) if category is not None else []
-        self.fields["key"].choices = [(k, str(k)) for k in keys]
+        self._offer("key", [(k, str(k)) for k in keys])
+
+    def _offer(self, name: str, choices: list[tuple[int, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)  # both are declared above as TypedChoiceFields
+        field.choices = choices
 
 
-class EditComponentForm(forms.ModelForm):
+class EditComponentForm(forms.ModelForm[PayrollComponent]):
     class Meta:
         model = PayrollComponent
         fields = ("description", "paid_gross", "withheld_net", "to_excasso")
@@ -121,17 +127,18 @@ def payroll(request: HttpRequest, admin_id: str) -> HttpResponse:
     from inleg.sandbox.payroll.run import PayrollError, approve_run, run_period
 
     admin = get_object_or_404(PayrollAdministration, pk=admin_id)
+    operator = request.user if isinstance(request.user, LoketUser) else None  # staff_member_required: a LoketUser
     form = RunForm(request.POST if request.POST.get("action") == "run" else None)
     problem = ""
     if request.method == "POST":
         try:
             if request.POST.get("action") == "run" and form.is_valid():
-                run = run_period(admin, form.cleaned_data["year"], form.cleaned_data["period"], request.user)
+                run = run_period(admin, form.cleaned_data["year"], form.cleaned_data["period"], operator)
                 messages.success(request, _("Verloning %(p)s is gereed.") % {"p": run.period})
                 return redirect("classic-payroll", admin_id=admin.pk)
             if request.POST.get("action") == "approve":
                 run = get_object_or_404(PayrollRun, pk=request.POST.get("run"), administration=admin)
-                approve_run(run, request.user)
+                approve_run(run, operator)
                 messages.success(request, _("Verloning %(p)s is goedgekeurd.") % {"p": run.period})
                 return redirect("classic-payroll", admin_id=admin.pk)
         except PayrollError as error:

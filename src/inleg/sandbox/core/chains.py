@@ -8,7 +8,7 @@ This is the one place that says when two ranges overlap: the API, the admin form
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db.models import Q
 
@@ -16,6 +16,9 @@ from django.db.models import Q
 class Dated(Protocol):
     start_date: date
     end_date: date | None
+
+    @property
+    def pk(self) -> Any: ...  # the record's key, which an overlap's message names
 
 
 class Overlap(Exception):

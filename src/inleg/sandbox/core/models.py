@@ -130,6 +130,9 @@ class LoketUser(AbstractUser):
         if not self.is_active:
             return Employer.objects.none()
         if self.level == self.Level.PROVIDER:
+            # clean() requires a provider at this level; a user saved without one reaches no employer.
+            if self.provider_id is None:
+                return Employer.objects.none()
             return Employer.objects.filter(provider_id=self.provider_id)
         return Employer.objects.filter(user_links__user=self)
 

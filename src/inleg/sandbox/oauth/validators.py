@@ -34,7 +34,9 @@ def _revoke(token_family: Any) -> None:
 
 
 class LoketValidator(OAuth2Validator):
-    def validate_scopes(self, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kwargs: Any):
+    def validate_scopes(
+        self, client_id: str, scopes: list[str], client: Any, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
         # Loket knows one scope, ``all``; any other value is ignored rather than refused.
         request.scopes = ["all"]
         return True

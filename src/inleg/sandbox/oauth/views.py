@@ -52,14 +52,20 @@ class ConsentView(AuthorizationView):
                 "Loket-gebruiker (geen webservicegebruiker)."
             )
             return render(request, "sandbox/consent_refused.html", {"message": message}, status=403)
-        return super().dispatch(request, *args, **kwargs)
+        response: HttpResponse = super().dispatch(request, *args, **kwargs)
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
+        context: dict[str, Any] = super().get_context_data(**kwargs)
         application = context.get("application")
         if application is not None:
             context["client"] = describe_client(application)
         return context
+
+
+def _set_form(request: HttpRequest, form: QueryDict) -> None:
+    """Replace the form Django parsed from the body (what ``request.POST`` answers from now on)."""
+    request._post = form  # type: ignore[attr-defined]  # HttpRequest._post is private: the stubs leave it out
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -75,14 +81,15 @@ class LoketTokenView(TokenView):
         if content_type.startswith("text/plain"):
             pairs = parse_qsl(request.body.decode("utf-8"), keep_blank_values=True)
             request.META["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
-            request._post = QueryDict(mutable=True)  # type: ignore[attr-defined]
+            form = QueryDict(mutable=True)
             for key, value in pairs:
-                request._post.appendlist(key, value)  # type: ignore[attr-defined]
+                form.appendlist(key, value)
+            _set_form(request, form)
         if "client_Id" in request.POST and "client_id" not in request.POST:
             post = request.POST.copy()
             post["client_id"] = post.pop("client_Id")[0]
-            request._post = post  # type: ignore[attr-defined]
-        response = super().post(request, *args, **kwargs)
+            _set_form(request, post)
+        response: HttpResponse = super().post(request, *args, **kwargs)
         if response.status_code == 200 and response.get("Content-Type", "").startswith("application/json"):
             data = json.loads(response.content)
             shaped = {

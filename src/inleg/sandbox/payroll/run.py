@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -153,7 +154,7 @@ class Computation:
             for c in self.components.values()
             if c.key not in ENGINE_TOTALS
         }
-        employments = []
+        employments: list[dict[str, Any]] = []
         for employment in self.employments:
             periods = []
             for p in self.periods:
@@ -347,15 +348,23 @@ def calculate(case: dict[str, Any], period: int) -> list[dict[str, Any]]:
 RESULT_FIELDS = ("run", "employment", "component_key", "description", "category", "column", "costs_employer", "value")
 
 
+def _stored(name: str) -> tuple[Field[Any, Any], str]:
+    """A field of the result lines with its column (each of RESULT_FIELDS has one: the INSERT names them)."""
+    field = PayrollResult._meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        raise TypeError(f"PayrollResult.{name} has no column of its own")
+    return field, field.column
+
+
 def _insert_results(run: PayrollRun, rows: Any) -> None:
     """Write result lines with one prepared INSERT (many thousands per run; model instances cost too much)."""
-    fields = [PayrollResult._meta.get_field(name) for name in RESULT_FIELDS]
+    fields = [_stored(name) for name in RESULT_FIELDS]
     table = connection.ops.quote_name(PayrollResult._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(column) for _field, column in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-    run_value = fields[0].get_db_prep_save(run.pk, connection)
-    prep = [f.get_db_prep_save for f in fields]
+    run_value = fields[0][0].get_db_prep_save(run.pk, connection)
+    prep = [f.get_db_prep_save for f, _column in fields]
     batch: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for employment, line in rows:

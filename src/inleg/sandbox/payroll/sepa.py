@@ -38,8 +38,8 @@ def schema() -> xmlschema.XMLSchema:
         return xmlschema.XMLSchema(str(file))
 
 
-def _sub(parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
-    element = etree.SubElement(parent, f"{{{NS}}}{tag}", **attrs)
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    element = etree.SubElement(parent, f"{{{NS}}}{tag}", attrib=attrs)
     if text is not None:
         element.text = text
     return element
@@ -153,6 +153,7 @@ def write_excasso(run: PayrollRun) -> SepaFile | None:
         return None  # nothing to pay: no file, and no pension provider's IBAN needed
     xml, count, total = build(run, payments)
     message_id = etree.fromstring(xml).findtext(f".//{{{NS}}}MsgId")
+    assert message_id is not None  # build() writes the group header's MsgId
     sepa = SepaFile.objects.create(run=run, message_id=message_id, xml=xml.decode("utf-8"), payments=count, total=total)
     directory = settings.SANDBOX_SEPA_DIR
     directory.mkdir(parents=True, exist_ok=True)

@@ -18,15 +18,15 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from inleg.platform.accounts.models import User
+from inleg.platform.accounts.models import Right, Role, User
 from inleg.platform.contributions import services, tasks
 from inleg.platform.contributions.loket import ClientWrites
 from inleg.platform.contributions.models import JournalEntry, PaidAmount, WriteFailure, WriteRun
-from inleg.platform.domain.contributions import ComponentPlan, HeldRecord
+from inleg.platform.domain.contributions import ComponentPlan
 from inleg.platform.domain.money import Cents
 from inleg.platform.employees.models import Employment
 from inleg.platform.integrations.services import client_for
-from tests.platform.conftest import connect, connection_of, run_tasks
+from tests.platform.conftest import connect, connection_of, logged_in, make_company, run_tasks
 from tests.platform.domain.fake_loket import Crash, CrashingLoket
 from tests.platform.loket_sandbox import BIN, Sandbox
 
@@ -209,3 +209,28 @@ def test_what_the_payroll_paid_is_read_back_after_the_run_is_approved(coupled: U
         if employment.start_date <= period.start and (employment.end_date is None or employment.end_date >= period.end):
             assert (row.gross_cents, row.withheld_cents) == (5000, 5000), json.dumps(employment.loket_id)
             assert row.excasso_cents == 5000
+
+
+def test_the_pages_set_a_scheme_preview_write_and_keep_tenants_apart(coupled: User, web: Client) -> None:
+    page = web.get("/contributions/")
+    assert page.status_code == 200
+    assert "Gaat in vanaf periode" in page.content.decode()
+    saved = web.post("/contributions/", {"action": "scheme", "rule": "fixed", "amount": "50,00", "scope": "all"})
+    assert saved.status_code == 302
+    assert "vast bedrag" in web.get("/contributions/").content.decode()  # the history shows it
+    preview = web.get("/contributions/preview/").content.decode()
+    assert "€ 50,00 per periode vanaf" in preview and "Schrijf naar Loket.nl" in preview
+    started = web.post("/contributions/preview/")
+    assert started.status_code == 302
+    run_tasks()
+    assert "klaar" in web.get(started["Location"]).content.decode()
+    # Another company sees none of it: its ids give 404, and a payroll administrator needs the right.
+    _, other = make_company("Slagerij Pieters", "baas@pieters.example")
+    stranger = logged_in(other)
+    assert stranger.get(started["Location"]).status_code == 404
+    payroll = User.objects.create_user("loon@jansen.example", "x-x-x-x-x-1", name="Piet", company=coupled.company,
+                                       role=Role.PAYROLL)  # fmt: skip
+    assert logged_in(payroll).get("/contributions/").status_code == 403
+    payroll.rights = [Right.MANAGE_CONTRIBUTIONS]
+    payroll.save()
+    assert logged_in(payroll).get("/contributions/").status_code == 200

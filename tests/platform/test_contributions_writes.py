@@ -180,7 +180,8 @@ def test_a_crash_around_a_write_then_a_rerun_ends_in_the_plan_without_a_duplicat
     monkeypatch.setattr(tasks, "adapter", ClientWrites)
     settings.CONTRIBUTIONS_STALE_AFTER_S = -1  # the crashed run lost its worker: it counts as failed
     rerun = write(coupled)
-    assert rerun.pk != run.pk and rerun.status == WriteRun.Status.DONE
+    assert rerun.pk != run.pk
+    assert rerun.status == WriteRun.Status.DONE
     loket_holds_the_plan(coupled)
     assert not JournalEntry.objects.filter(status="pending").exists()
     adopted = JournalEntry.objects.filter(adopted=True).count()
@@ -219,7 +220,8 @@ def test_the_pages_set_a_scheme_preview_write_and_keep_tenants_apart(coupled: Us
     assert saved.status_code == 302
     assert "vast bedrag" in web.get("/contributions/").content.decode()  # the history shows it
     preview = web.get("/contributions/preview/").content.decode()
-    assert "€ 50,00 per periode vanaf" in preview and "Schrijf naar Loket.nl" in preview
+    assert "€ 50,00 per periode vanaf" in preview
+    assert "Schrijf naar Loket.nl" in preview
     started = web.post("/contributions/preview/")
     assert started.status_code == 302
     run_tasks()

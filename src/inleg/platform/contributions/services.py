@@ -62,7 +62,8 @@ def connection_of(company: Company) -> LoketConnection:
 
 
 def components_of(connection: LoketConnection) -> domain.Components:
-    assert connection.component_key is not None and connection.net_component_key is not None
+    assert connection.component_key is not None
+    assert connection.net_component_key is not None
     return domain.Components(connection.component_key, connection.net_component_key)
 
 

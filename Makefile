@@ -77,7 +77,7 @@ system-deps:
 
 # Each Django project is its own pytest session: Django's settings are global to a process.
 unit: $(STAMP) system-deps
-	$(VENV)/bin/pytest tests/test_standalone.py tests/funds
+	$(VENV)/bin/pytest tests/test_standalone.py tests/test_translations.py tests/funds
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(VENV)/bin/pytest tests/sandbox
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(VENV)/bin/pytest tests/loket
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(PY) -m inleg.sandbox.pgtemp $(VENV)/bin/pytest tests/sandbox -p no:cacheprovider

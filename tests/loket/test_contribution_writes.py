@@ -1,9 +1,10 @@
 """The contributions' writer loop against the real sandbox (in-process, through the Loket client), and the
 fake Loket of the domain tests checked against it.
 
-``SandboxWrites`` is a ``LoketWrites`` over ``inleg.loket.LoketClient``: the shape the platform's writer
-takes. The differential test runs random create/update/delete sequences on the fake and on the sandbox and
-wants the same answers (accepted, or refused with the same status) and the same records after every step.
+``SandboxWrites`` is the platform's ``LoketWrites`` over ``inleg.loket.LoketClient`` (contributions/loket.py),
+the adapter the write tasks use. The differential test runs random create/update/delete sequences on the
+fake and on the sandbox and wants the same answers (accepted, or refused with the same status) and the same
+records after every step.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from inleg.loket import BenefitAndDeduction, LoketClient, errors
+from inleg.loket import LoketClient, errors
+from inleg.loket.models import BenefitAndDeduction
+from inleg.platform.contributions.loket import ClientWrites as SandboxWrites
 from inleg.platform.domain.contributions import (
     ComponentPlan,
     Employment,
@@ -39,38 +42,12 @@ def clock() -> datetime:
     return datetime(2025, 3, 3, 9, tzinfo=UTC)
 
 
-def _as_held(employment_id: str, record: BenefitAndDeduction) -> HeldRecord:
-    return HeldRecord(
-        record.id, employment_id, record.component_key, record.start_date, record.end_date,
-        Cents.parse(record.value), record.etag,
+def unchanged(client: LoketClient, record: BenefitAndDeduction) -> bool:
+    """Loket still holds ``record`` as it was (the detail has no employment id; compare the values)."""
+    now = client.benefit_and_deduction(record.id)
+    return (now.component_key, now.start_date, now.end_date, now.value) == (
+        record.component_key, record.start_date, record.end_date, record.value
     )  # fmt: skip
-
-
-class SandboxWrites:
-    """``LoketWrites`` over the Loket client; each record read with its ETag (the list gives none)."""
-
-    def __init__(self, client: LoketClient) -> None:
-        self.client = client
-
-    def _held(self, employment_id: str, record_id: str) -> HeldRecord:
-        return _as_held(employment_id, self.client.benefit_and_deduction(record_id))
-
-    def records(self, employment_id: str, component_key: int) -> list[HeldRecord]:
-        found = self.client.benefits_and_deductions(employment_id, component_key)
-        return [self._held(employment_id, r.id) for r in found if r.component_key == component_key]
-
-    def create(self, employment_id: str, component_key: int, start: date, end: date | None, value: Cents) -> HeldRecord:
-        made = self.client.create_benefit_and_deduction(employment_id, component_key, start, value.to_decimal(), end)
-        return _as_held(employment_id, made)
-
-    def update(
-        self, record_id: str, start: date, end: date | None, value: Cents, *, if_match: str | None
-    ) -> HeldRecord:
-        made = self.client.update_benefit_and_deduction(record_id, start, value.to_decimal(), end, if_match=if_match)
-        return _as_held("", made)
-
-    def delete(self, record_id: str, *, if_match: str | None) -> None:
-        self.client.delete_benefit_and_deduction(record_id, if_match=if_match)
 
 
 def _employment(client: LoketClient) -> Employment:
@@ -102,7 +79,7 @@ def test_the_writer_against_the_sandbox(client: LoketClient) -> None:
     result = write_component(plan, loket, journal, now=clock)
     assert result.writes == 0
     assert [c.record.id for c in result.changes.conflicts] == [theirs.id]
-    assert _as_held("", client.benefit_and_deduction(theirs.id)) == _as_held("", theirs)  # untouched
+    assert unchanged(client, theirs)
     client.delete_benefit_and_deduction(theirs.id)  # the administrator resolves it
     assert write_component(plan, loket, journal, now=clock).writes == 2
     assert held(loket, employment) == [(B, date(2025, 4, 30), Cents(5000)), (date(2025, 5, 1), None, Cents(6000))]
@@ -111,7 +88,7 @@ def test_the_writer_against_the_sandbox(client: LoketClient) -> None:
     moved = plan_of(employment, (B, date(2025, 5, 31), 5000), (date(2025, 6, 1), None, 6000))
     assert write_component(moved, loket, journal, now=clock).writes == 3
     assert held(loket, employment) == [(B, date(2025, 5, 31), Cents(5000)), (date(2025, 6, 1), None, Cents(6000))]
-    assert _as_held("", client.benefit_and_deduction(other.id)) == _as_held("", other)  # never looked at
+    assert unchanged(client, other)  # another component: never looked at
 
 
 @pytest.mark.parametrize("when", ["before", "after"])

@@ -22,5 +22,6 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     return {
         "can_manage_integration": user.has_right(Right.MANAGE_INTEGRATION),
         "can_view_employees": user.has_right(Right.VIEW_EMPLOYEES),
+        "can_manage_contributions": user.has_right(Right.MANAGE_CONTRIBUTIONS),
         "loket_notice": notice,
     }

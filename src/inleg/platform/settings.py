@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "inleg.platform.accounts",
     "inleg.platform.integrations",
     "inleg.platform.employees",
+    "inleg.platform.contributions",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +209,11 @@ FULL_SYNC_INTERVAL_S = int(os.environ.get("PLATFORM_FULL_SYNC_INTERVAL_S", str(2
 SYNC_RESUME_DELAY_S = int(os.environ.get("PLATFORM_SYNC_RESUME_DELAY_S", "30"))
 SYNC_MAX_RESUMES = int(os.environ.get("PLATFORM_SYNC_MAX_RESUMES", "5"))
 SYNC_STALE_AFTER_S = int(os.environ.get("PLATFORM_SYNC_STALE_AFTER_S", "900"))
+# Contributions: employments per write task; a write run without progress for this long lost its worker;
+# the payroll's excasso line (Loket's results: the component that carries the amount paid on).
+CONTRIBUTIONS_CHUNK = int(os.environ.get("PLATFORM_CONTRIBUTIONS_CHUNK", "500"))
+CONTRIBUTIONS_STALE_AFTER_S = int(os.environ.get("PLATFORM_CONTRIBUTIONS_STALE_AFTER_S", "900"))
+CONTRIBUTIONS_EXCASSO_COMPONENT = int(os.environ.get("PLATFORM_CONTRIBUTIONS_EXCASSO_COMPONENT", "990"))
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from inleg.platform.accounts import views as accounts
+from inleg.platform.contributions import views as contributions
 from inleg.platform.employees import views as employees
 from inleg.platform.home import home
 from inleg.platform.integrations import views as integrations
@@ -49,11 +50,22 @@ employee_urls = (
     "employees",
 )
 
+contribution_urls = (
+    [
+        path("", contributions.scheme, name="scheme"),
+        path("preview/", contributions.preview, name="preview"),
+        path("writes/<int:run_id>/", contributions.write_run, name="run"),
+        path("paid/", contributions.paid, name="paid"),
+    ],
+    "contributions",
+)
+
 urlpatterns = [
     path("", home, name="home"),
     path("", include(account_urls)),
     path("company/integrations/", include(integration_urls)),
     path("integrations/loket/callback", integrations.callback, name="loket_callback"),
     path("employees/", include(employee_urls)),
+    path("contributions/", include(contribution_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -41,6 +41,7 @@ class Right(models.TextChoices):
 
     MANAGE_INTEGRATION = "manage_integration", _("Koppeling met Loket.nl beheren")
     VIEW_EMPLOYEES = "view_employees", _("Werknemers inzien")
+    MANAGE_CONTRIBUTIONS = "manage_contributions", _("Inleg beheren")
 
 
 class UserManager(BaseUserManager["User"]):

@@ -1,0 +1,55 @@
+"""Every Dutch text has its English translation, and the compiled catalogue (.mo) says what the .po says.
+
+``makemessages`` marks a new text that resembles an old one as *fuzzy* with the old translation ("actie" got
+"active"); gettext ignores fuzzy entries, so the English page would show Dutch. And a .po edited without
+``compilemessages`` leaves the .mo behind. Both are caught here, for both Django projects, without Django:
+the .mo is read with the standard library's gettext.
+"""
+
+from __future__ import annotations
+
+import ast
+import gettext
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "inleg"
+CATALOGUES = [SRC / "platform" / "locale" / "en" / "LC_MESSAGES", SRC / "sandbox" / "locale" / "en" / "LC_MESSAGES"]
+
+
+def _string(lines: list[str]) -> str:
+    return "".join(ast.literal_eval(line) for line in lines)
+
+
+def entries(po: Path) -> list[tuple[list[str], str, str]]:
+    """(flags, msgid, msgstr) of every simple entry; plural and context entries are left to gettext itself."""
+    found = []
+    for block in po.read_text(encoding="utf-8").split("\n\n"):
+        lines = [line for line in block.splitlines() if line and not line.startswith("#~")]
+        flags = [flag.strip() for line in lines if line.startswith("#,") for flag in line[2:].split(",")]
+        starts = ("msgid ", "msgstr ", "msgctxt ", "msgid_plural ")
+        keys = [i for i, line in enumerate(lines) if line.startswith(starts)]
+        if any(lines[i].startswith(("msgctxt", "msgid_plural")) for i in keys) or len(keys) != 2:
+            continue
+        msgid = _string([lines[keys[0]][6:], *lines[keys[0] + 1 : keys[1]]])
+        msgstr = _string([lines[keys[1]][7:], *lines[keys[1] + 1 :]])
+        if msgid:
+            found.append((flags, msgid, msgstr))
+    return found
+
+
+@pytest.mark.parametrize("folder", CATALOGUES, ids=lambda p: p.parts[-4])
+def test_every_text_is_translated_and_none_is_fuzzy(folder: Path) -> None:
+    found = entries(folder / "django.po")
+    assert len(found) > 50
+    assert [msgid for flags, msgid, _ in found if "fuzzy" in flags] == []
+    assert [msgid for _, msgid, msgstr in found if not msgstr] == []
+
+
+@pytest.mark.parametrize("folder", CATALOGUES, ids=lambda p: p.parts[-4])
+def test_the_compiled_catalogue_says_what_the_po_says(folder: Path) -> None:
+    with (folder / "django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    stale = [msgid for _, msgid, msgstr in entries(folder / "django.po") if compiled.gettext(msgid) != msgstr]
+    assert stale == [], "run compilemessages"

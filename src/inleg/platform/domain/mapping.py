@@ -1,7 +1,9 @@
 """Loket.nl's employees and employments as the platform's records: the fields it keeps, in the form it keeps them.
 
 An employment's salary and part-time factor come not from the employment (Loket keeps neither on it) but from
-its wage and working hours valid on the sync's reference date (``pay_record``). A record is what ``domain.sync.diff`` compares. The limits are those of the platform's columns (a test holds
+its wage and working hours valid on the sync's reference date (``pay_record``).
+
+A record is what ``domain.sync.diff`` compares. The limits are those of the platform's columns (a test holds
 them equal to the models): text is cut to fit, a number that does not fit is refused with a ValueError naming
 the field and the value, so that one bad row is reported and skipped instead of failing the whole run.
 """

@@ -135,7 +135,12 @@ PAY_COUNTS = {"salary": "salaries_updated", "part_time_factor": "part_time_facto
 
 
 def _add_pay(
-    fetched: Fetched, incoming_jobs: Rows, stored_jobs: Rows, job_owner: dict[str, str], keep: set[str], recorder: Recorder
+    fetched: Fetched,
+    incoming_jobs: Rows,
+    stored_jobs: Rows,
+    job_owner: dict[str, str],
+    keep: set[str],
+    recorder: Recorder,
 ) -> None:
     """Salary and part-time factor into the incoming records; for a stored employment that did not come in
     (an incremental run), a record of those two fields alone, when they differ from what is stored."""

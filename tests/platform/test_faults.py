@@ -65,6 +65,9 @@ def test_an_import_that_loket_interrupts_stops_cleanly_and_resumes(
 ) -> None:
     connect(web, "koppeling")
     settings.LOKET_MAX_ATTEMPTS = 1  # no retries inside the client: the first fault interrupts the run
+    # A run makes five list calls (versions, employees, employments, wages, hours), each failing about one time in
+    # three here: a run gets through about one time in nine, so it may take more resumes than the default five.
+    settings.SYNC_MAX_RESUMES = 20
     statuses: list[str] = []
     for _ in range(40):
         run_tasks()

@@ -9,7 +9,16 @@ import pytest
 
 from inleg.loket import Employee as LoketEmployee
 from inleg.loket import Employment as LoketEmployment
-from inleg.platform.domain.mapping import FACTOR_PLACES, INTEGER_DIGITS, TEXT_LIMITS, employee_record, employment_record
+from inleg.loket import Wage, WorkingHours
+from inleg.platform.domain.mapping import (
+    FACTOR_PLACES,
+    INTEGER_DIGITS,
+    TEXT_LIMITS,
+    actual_salary,
+    employee_record,
+    employment_record,
+    pay_record,
+)
 from inleg.platform.domain.rounding import half_away_from_zero, round_cents
 from inleg.platform.employees.models import Employee, Employment
 
@@ -59,32 +68,76 @@ def job(**values: object) -> LoketEmployment:
     return LoketEmployment(**{**base, **values})  # type: ignore[arg-type]
 
 
-def test_an_employments_salary_is_rounded_to_cents_half_away_from_zero() -> None:
-    assert employment_record(job(salary=Decimal("1234.565")))["salary"] == Decimal("1234.57")
-    assert employment_record(job(salary=Decimal("-0.125")))["salary"] == Decimal("-0.13")
-    assert employment_record(job(salary=Decimal("3000")))["salary"] == Decimal("3000.00")
+def wage(gross: str | None, *, full_time: bool = True, kind: int = 1) -> Wage:
+    return Wage("j1", "w1", date(2024, 1, 1), None, None if gross is None else Decimal(gross), kind, full_time, "", 1)
 
 
-def test_the_part_time_factor_is_rounded_to_four_decimals_half_away_from_zero() -> None:
-    assert employment_record(job(part_time_factor=Decimal("0.12345")))["part_time_factor"] == Decimal("0.1235")
-    assert employment_record(job(part_time_factor=Decimal("0.99995")))["part_time_factor"] == Decimal("1.0000")
+def hours(per_week: str | None, full_time: str = "40") -> WorkingHours:
+    hours_per_week = None if per_week is None else Decimal(per_week)
+    return WorkingHours("j1", "h1", date(2024, 1, 1), None, 1, Decimal(full_time), None, hours_per_week)
 
 
-def test_absent_numbers_are_left_out_so_they_never_overwrite_stored_ones() -> None:
-    record = employment_record(job())
-    assert "salary" not in record
-    assert "part_time_factor" not in record
-    assert record["payroll_administration_id"] == "a1"
+def pay(w: Wage | None, h: WorkingHours | None, *, complete: bool = True, ended: bool = False) -> dict[str, object]:
+    return pay_record(w, h, complete=complete, ended=ended)[0]
+
+
+def test_the_employment_record_holds_no_pay_the_pay_lists_bring_it() -> None:
+    record = employment_record(job(salary=Decimal("3000"), part_time_factor=Decimal("0.5")))
+    assert set(record) == {"start_date", "end_date", "payroll_administration_id"}
+
+
+@pytest.mark.parametrize(
+    ("gross", "per_week", "full_time_hours", "salary", "factor"),
+    [
+        ("4390.50", "32", "40", "3512.40", "0.8000"),  # 4,390.50 x 0.8 = 3,512.40 exactly
+        ("3125.13", "15.79", "40", "1233.80", "0.3948"),  # 15.79/40 = 0.39475 -> 0.3948; x 3,125.13 = 1,233.801324
+        ("3125.13", "15", "38", "1233.49", "0.3947"),  # 15/38 = 0.394736..; 3,125.13 x 0.3947 = 1,233.488811 -> .49
+        ("2500.00", "44.33", "38", "2916.50", "1.1666"),  # 44.33/38 = 1.16657.. -> 1.1666; x 2,500 = 2,916.50
+        ("1000.00", "20", "40", "500.00", "0.5000"),
+        ("0.01", "20", "40", "0.01", "0.5000"),  # 0.005 -> 0.01: half away from zero (half even gives 0.00)
+    ],
+)
+def test_a_full_time_wage_times_the_part_time_factor_is_the_salary(
+    gross: str, per_week: str, full_time_hours: str, salary: str, factor: str
+) -> None:
+    record = pay(wage(gross), hours(per_week, full_time_hours))
+    assert record["part_time_factor"] == Decimal(factor)
+    assert record["salary"] == Decimal(salary)
+    assert str(record["salary"]) == salary  # whole cents, two decimals
+
+
+def test_a_part_time_wage_is_the_salary_as_it_is() -> None:
+    assert pay(wage("2100.005", full_time=False), hours("24"))["salary"] == Decimal("2100.01")
+    assert pay(wage("2100.00", full_time=False), None)["salary"] == Decimal("2100.00")  # needs no hours
+
+
+def test_none_only_where_loket_has_none_and_absent_rows_keep_what_is_stored() -> None:
+    assert pay(None, None) == {"salary": None, "part_time_factor": None}  # complete lists: Loket has none
+    assert pay(None, hours("40")) == {"salary": None, "part_time_factor": Decimal("1.0000")}
+    assert pay(None, None, complete=False) == {}  # an unreadable row may be this one's: keep
+    assert pay(wage("3000.00"), None, complete=False) == {}  # its hours may be unreadable: keep the salary
+    assert pay(None, None, ended=True) == {}  # ended before the day: its chains closed, keep the last value read
+    assert pay(wage("3000.00"), hours("20"), ended=True)["salary"] == Decimal("1500.00")  # given: taken
+
+
+def test_a_salary_that_cannot_be_known_is_none_with_a_reason() -> None:
+    record, note = pay_record(wage("3000.00"), None, complete=True, ended=False)
+    assert record == {"salary": None, "part_time_factor": None}
+    assert "zonder arbeidsuren" in note
+    record, note = pay_record(wage("25.00", kind=2), hours("40"), complete=True, ended=False)
+    assert record["salary"] is None
+    assert "uurloon" in note
+    assert actual_salary(Decimal("3000.00"), True, None) is None
 
 
 def test_a_number_the_platform_cannot_hold_is_refused_naming_field_and_value() -> None:
     with pytest.raises(ValueError, match=r"salary: 10000000000\.00 is larger than the platform holds"):
-        employment_record(job(salary=Decimal("10000000000.00")))
-    assert employment_record(job(salary=Decimal("9999999999.994")))["salary"] == Decimal("9999999999.99")
+        actual_salary(Decimal("10000000000.00"), False, None)
+    assert actual_salary(Decimal("9999999999.994"), False, None) == Decimal("9999999999.99")
     with pytest.raises(ValueError, match="salary: not a usable number: NaN"):
-        employment_record(job(salary=Decimal("NaN")))
-    with pytest.raises(ValueError, match="part_time_factor: 1000 is larger"):
-        employment_record(job(part_time_factor=Decimal("1000")))
+        actual_salary(Decimal("NaN"), False, None)
+    with pytest.raises(ValueError, match=r"part_time_factor: 1000\.0000 is larger"):
+        pay(wage("1.00"), hours("40000", "40"))
 
 
 def test_text_is_cut_to_the_columns_and_a_missing_number_is_zero() -> None:

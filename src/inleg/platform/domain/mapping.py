@@ -1,5 +1,8 @@
 """Loket.nl's employees and employments as the platform's records: the fields it keeps, in the form it keeps them.
 
+An employment's salary and part-time factor come not from the employment (Loket keeps neither on it) but from
+its wage and working hours valid on the sync's reference date (``pay_record``).
+
 A record is what ``domain.sync.diff`` compares. The limits are those of the platform's columns (a test holds
 them equal to the models): text is cut to fit, a number that does not fit is refused with a ValueError naming
 the field and the value, so that one bad row is reported and skipped instead of failing the whole run.
@@ -45,10 +48,20 @@ class LoketEmployment(Protocol):
     def end_date(self) -> date | None: ...
     @property
     def payroll_administration_id(self) -> str | None: ...
+
+
+class LoketWage(Protocol):
+    @property
+    def gross_wage(self) -> Decimal | None: ...
+    @property
+    def is_periodic(self) -> bool: ...
+    @property
+    def is_gross_wage_full_time(self) -> bool: ...
+
+
+class LoketWorkingHours(Protocol):
     @property
     def part_time_factor(self) -> Decimal | None: ...
-    @property
-    def salary(self) -> Decimal | None: ...
 
 
 def employee_record(e: LoketEmployee) -> dict[str, Any]:
@@ -64,18 +77,70 @@ def employee_record(e: LoketEmployee) -> dict[str, Any]:
 
 
 def employment_record(m: LoketEmployment) -> dict[str, Any]:
-    """Raises ValueError (naming the field and the value) for a number the platform cannot hold."""
-    record: dict[str, Any] = {
+    return {
         "start_date": m.start_date,
         "end_date": m.end_date,
         "payroll_administration_id": m.payroll_administration_id or "",
     }
-    # Only where the API gives them: an absent value never overwrites one we have.
-    if m.part_time_factor is not None:
-        record["part_time_factor"] = _number("part_time_factor", m.part_time_factor, _factor)
-    if m.salary is not None:
-        record["salary"] = _number("salary", m.salary, round_cents)
-    return record
+
+
+def actual_salary(gross_wage: Decimal, full_time: bool, part_time_factor: Decimal | None) -> Decimal | None:
+    """The gross salary per payroll period the employment earns: what a percentage scheme is a percentage of.
+
+    Loket's wage is usually a full-time wage (``isGrossWageFullTime``, its recommended default): what the
+    employee would earn working the shift's full-time hours. The payroll pays that wage times the part-time
+    factor (component 10, salaris), so the platform's ``salary`` is the same product: the actual wage, not the
+    full-time one, since a contribution of 3 % of salary means 3 % of what the employee earns. The product is
+    rounded once, half away from zero, to the cent (4,390.50 x 0.8000 = 3,512.40; 3,125.13 x 0.3947 =
+    1,233.488811 -> 1,233.49). A part-time wage is the actual wage already and is taken as it is. A full-time
+    wage without a part-time factor (no working hours on the day) gives None: the actual wage is unknown.
+    """
+    if not full_time:
+        return _number("salary", gross_wage, round_cents)
+    if part_time_factor is None:
+        return None
+    return _number("salary", gross_wage * part_time_factor, round_cents)
+
+
+def pay_record(
+    wage: LoketWage | None, hours: LoketWorkingHours | None, *, complete: bool, ended: bool
+) -> tuple[dict[str, Decimal | None], str]:
+    """Salary and part-time factor of one employment from its wage and working hours valid on the reference date.
+
+    Returns the fields to write and a note for the run's log ("" when there is nothing to say). A field left
+    out keeps what is stored:
+    - ``wage``/``hours`` None: Loket's employer-wide list had no record valid on the day for this employment.
+      With ``complete`` lists (every row read) that means Loket has none: the field becomes None (shown as
+      "—"). With rows that could not be read, it may be one of those: the stored value stays.
+    - ``ended``: the employment ended before the reference date, so its chains closed and the lists (valid on
+      the day) no longer carry it: the value read while it ran stays (a first import shows "—").
+    - A wage that is not periodic (hourly) has no salary per period: None, with a note.
+
+    Raises ValueError (naming the field and the value) for a number the platform cannot hold.
+    """
+    record: dict[str, Decimal | None] = {}
+    note = ""
+    absent_is_none = complete and not ended
+    factor: Decimal | None = None
+    if hours is not None:
+        if hours.part_time_factor is not None:
+            factor = _number("part_time_factor", hours.part_time_factor, _factor)
+        record["part_time_factor"] = factor
+    elif absent_is_none:
+        record["part_time_factor"] = None
+    if wage is not None:
+        if not wage.is_periodic or wage.gross_wage is None:
+            record["salary"] = None
+            note = "het loon in Loket.nl is geen periodeloon (bijvoorbeeld een uurloon): geen salaris per periode"
+        elif wage.is_gross_wage_full_time and factor is None and hours is None and not complete:
+            pass  # the hours may be among the unreadable rows: keep the stored salary
+        else:
+            record["salary"] = actual_salary(wage.gross_wage, wage.is_gross_wage_full_time, factor)
+            if record["salary"] is None:
+                note = "voltijdloon zonder arbeidsuren in Loket.nl: het werkelijke salaris is onbekend"
+    elif absent_is_none:
+        record["salary"] = None
+    return record, note
 
 
 def _factor(value: Decimal) -> Decimal:

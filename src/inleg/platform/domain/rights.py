@@ -22,6 +22,8 @@ REQUIRED_RIGHTS: dict[str, tuple[str, ...]] = {
         "GetEmploymentByEmploymentId",
         "GetPayrollAdministrationsByEmployerId",
         "GetPayrollPeriodsByPayrollAdministrationId",
+        # the part-time factor: working hours are employment data (where the sandbox puts it; Loket's table is silent)
+        "GetActualWorkingHoursByEmployerId",
     ),
     "Raadplegen beloningen": (
         "GetBenefitsAndDeductionsByEmploymentId",
@@ -29,6 +31,9 @@ REQUIRED_RIGHTS: dict[str, tuple[str, ...]] = {
         "GetPayrollComponentsByPayrollAdministrationIdAndYear",
         "GetPayrollPeriodResultsByPayrollAdministrationIdAndPayrollPeriodId",
         "GetPayrollPeriodResultsByEmploymentIdAndYear",
+        # the salary, and the fixed values of the whole employer: a wage is a reward (as the sandbox decides)
+        "GetActualWagesByEmployerId",
+        "GetActualBenefitsAndDeductionsByEmployerId",
     ),
     "Raadplegen HRM-gegevens": ("GetEmployeesByEmployerId", "GetEmployeeByEmployeeId"),
 }

@@ -128,6 +128,7 @@ class SyncRun(models.Model):
             "versions": _("wijzigingsnummers ophalen"),
             "employees": _("werknemers ophalen"),
             "employments": _("dienstverbanden ophalen"),
+            "pay": _("lonen en arbeidsuren ophalen"),
             "saving": _("opslaan"),
             "done": _("afronden"),
         }

@@ -118,6 +118,8 @@ class Recorder:
             "employments_unchanged": 0,
             "employments_gone": 0,
             "leavers": 0,
+            "salaries_updated": 0,
+            "part_time_factors_updated": 0,
             "skipped": 0,
         }
         self.changes: list[dict[str, Any]] = []

@@ -74,12 +74,8 @@ def _execute(run: SyncRun, recorder: Recorder) -> str:
     except (services.ReauthorizationNeeded, errors.LoketError) as error:
         recorder.error("loket", str(error))
         return finish(run, recorder, SyncRun.Status.FAILED)
-    if fetched is None:  # no employment changed since the watermark
-        recorder.progress("done", 0, 0)
-        run.to_version = connection.last_version
-    else:
-        write.apply(run.company, fetched, recorder)
-        run.to_version = fetched.to_version
+    write.apply(run.company, fetched, recorder)
+    run.to_version = fetched.to_version
     updates: dict[str, Any] = {"last_version": run.to_version}
     if run.kind != SyncRun.Kind.INCREMENTAL or connection.last_version is None:
         updates["last_full_sync_at"] = run.started_at

@@ -3,6 +3,9 @@
 An interruption never leaves half an employee. Writing is idempotent: a record equal field by field is left
 alone, so rerunning a run changes nothing. Nothing is deleted: after a complete reading, what Loket no longer
 sends is marked gone from Loket, and unmarked when it comes back.
+
+Salary and part-time factor are compared for every employment on each run (the pay lists cover them all), so an
+incremental run writes a changed wage or hours of an employment whose version number did not move.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inleg.platform.accounts.models import Company, Role, User
-from inleg.platform.domain.mapping import display_name, employee_record, employment_record
+from inleg.platform.domain.mapping import display_name, employee_record, employment_record, pay_record
 from inleg.platform.domain.sync import Diff, diff
 from inleg.platform.employees.fetch import Fetched
 from inleg.platform.employees.models import Employee, Employment
@@ -65,9 +68,10 @@ def apply(company: Company, fetched: Fetched, recorder: Recorder) -> None:
     stored_jobs = {
         row["loket_id"]: row
         for row in Employment.objects.filter(company=company).values(
-            "pk", "loket_id", "loket_version", *Employment.SYNCED
+            "pk", "loket_id", "loket_version", "employee__loket_id", *Employment.SYNCED
         )
     }
+    _add_pay(fetched, incoming_jobs, stored_jobs, job_owner, keep, recorder)
     # An employment whose employee is neither stored nor coming in cannot be written: report it, skip it.
     for job_id in list(incoming_jobs):
         owner = job_owner[job_id]
@@ -109,6 +113,10 @@ def apply(company: Company, fetched: Fetched, recorder: Recorder) -> None:
         jobs_by_owner,
         set(jobs_diff.leavers()),
     )
+    for changes in jobs_diff.updated.values():
+        for change in changes:
+            if change.field in PAY_COUNTS:
+                recorder.counts[PAY_COUNTS[change.field]] += 1
     recorder.counts["employees_unchanged"] += people_diff.unchanged
     recorder.counts["employments_unchanged"] += jobs_diff.unchanged
     total = len(owners)
@@ -121,6 +129,45 @@ def apply(company: Company, fetched: Fetched, recorder: Recorder) -> None:
         gone_people = [k for k in people_diff.gone if k not in keep]
         gone_jobs = [k for k in jobs_diff.gone if k not in keep]
         _mark_gone(company, gone_people, gone_jobs, set(incoming_people), set(incoming_jobs), recorder)
+
+
+PAY_COUNTS = {"salary": "salaries_updated", "part_time_factor": "part_time_factors_updated"}
+
+
+def _add_pay(
+    fetched: Fetched,
+    incoming_jobs: Rows,
+    stored_jobs: Rows,
+    job_owner: dict[str, str],
+    keep: set[str],
+    recorder: Recorder,
+) -> None:
+    """Salary and part-time factor into the incoming records; for a stored employment that did not come in
+    (an incremental run), a record of those two fields alone, when they differ from what is stored."""
+    day = fetched.reference_date
+    for job_id in set(incoming_jobs) | set(stored_jobs):
+        record = incoming_jobs.get(job_id)
+        stored = stored_jobs.get(job_id)
+        if record is None and (fetched.complete or job_id in keep or stored is None):
+            continue  # a full run's absent employment is gone (or unreadable): its pay is not this run's business
+        end = (record or stored or {}).get("end_date")
+        try:
+            pay, note = pay_record(
+                fetched.wages.get(job_id),
+                fetched.hours.get(job_id),
+                complete=fetched.pay_complete,
+                ended=end is not None and end < day,
+            )
+        except ValueError as problem:
+            recorder.skipped(f"employment {job_id}", str(problem))
+            continue
+        if note and (stored is None or pay.get("salary") != stored.get("salary")):
+            recorder.error(f"employment {job_id}", note)  # said once, when the salary becomes unknown
+        if record is not None:
+            record.update(pay)
+        elif stored is not None and any(stored.get(name) != value for name, value in pay.items()):
+            incoming_jobs[job_id] = pay
+            job_owner[job_id] = stored["employee__loket_id"]
 
 
 def _mark_gone(

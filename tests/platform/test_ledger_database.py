@@ -44,6 +44,34 @@ def _raw_entry(company: Any, postings: list[tuple[models.Account, int]], *, entr
         check_deferred_now()
 
 
+def _add_postings(entry_pk: uuid.UUID, postings: list[tuple[models.Account, int]]) -> None:
+    entry_id = models.Entry._meta.pk.get_db_prep_value(entry_pk, connection)  # type: ignore[union-attr]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for account, amount in postings:
+            cursor.execute(
+                "INSERT INTO ledger_posting (entry_id, account_id, amount_cents) VALUES (%s, %s, %s)",
+                [entry_id, account.pk, amount],
+            )
+
+
+def _reversal_by_hand(company: Any, original: models.Entry, postings: list[tuple[models.Account, int]]) -> None:
+    """A second reversal of ``original``, balanced, written past the code's checks."""
+    entry_id = uuid.uuid4()
+    with transaction.atomic():
+        models.Posting.objects.bulk_create(
+            models.Posting(entry_id=entry_id, account=account, amount_cents=amount) for account, amount in postings
+        )
+        models.Entry.objects.create(
+            id=entry_id,
+            company=company,
+            request_id="rev-2",
+            kind="reversal",
+            reverses=original,
+            booked_at=timezone.now(),
+        )
+        check_deferred_now()
+
+
 def test_a_balanced_entry_by_raw_sql_is_accepted() -> None:
     company, _ = company_with_employments(count=0)
     bank, suspense = _account(company, "bank"), _account(company, "suspense")
@@ -69,12 +97,8 @@ def test_a_posting_added_to_an_existing_entry_is_refused() -> None:
     company, _ = company_with_employments(count=0)
     bank, suspense = _account(company, "bank"), _account(company, "suspense")
     booked = book(company, "r-1", L.unmatched_credit(Cents(500))).entry
-    with pytest.raises(IntegrityError, match="complete"), transaction.atomic(), connection.cursor() as cursor:
-        for account, amount in ((bank, 100), (suspense, -100)):
-            cursor.execute(
-                "INSERT INTO ledger_posting (entry_id, account_id, amount_cents) VALUES (%s, %s, %s)",
-                [models.Entry._meta.pk.get_db_prep_value(booked.pk, connection), account.pk, amount],  # type: ignore[union-attr]
-            )
+    with pytest.raises(IntegrityError, match="complete"):
+        _add_postings(booked.pk, [(bank, 100), (suspense, -100)])
 
 
 def test_an_entry_on_another_companys_account_is_refused() -> None:
@@ -107,20 +131,5 @@ def test_an_entry_is_reversed_at_most_once_by_the_database() -> None:
     original = book(company, "r-1", L.unmatched_credit(Cents(500))).entry
     book(company, "rev-1", L.reversal_of("r-1", L.unmatched_credit(Cents(500))))
     bank, suspense = _account(company, "bank"), _account(company, "suspense")
-    entry_id = uuid.uuid4()
-    with pytest.raises(IntegrityError, match="(?i)unique"), transaction.atomic():
-        models.Posting.objects.bulk_create(
-            [
-                models.Posting(entry_id=entry_id, account=bank, amount_cents=-500),
-                models.Posting(entry_id=entry_id, account=suspense, amount_cents=500),
-            ]
-        )
-        models.Entry.objects.create(
-            id=entry_id,
-            company=company,
-            request_id="rev-2",
-            kind="reversal",
-            reverses=original,
-            booked_at=timezone.now(),
-        )
-        check_deferred_now()
+    with pytest.raises(IntegrityError, match=r"(?i)unique"):
+        _reversal_by_hand(company, original, [(bank, -500), (suspense, 500)])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import gettext
+import re
 from pathlib import Path
 
 import pytest
@@ -39,12 +40,23 @@ def entries(po: Path) -> list[tuple[list[str], str, str]]:
     return found
 
 
+def unfinished(po: Path) -> list[str]:
+    """Every entry, plural forms included, that is fuzzy or has an empty translation (obsolete ``#~`` ones aside)."""
+    found = []
+    for block in po.read_text(encoding="utf-8").split("\n\n")[1:]:  # the first is the header
+        live = "\n".join(line for line in block.splitlines() if not line.startswith("#~"))
+        if "msgid" not in live:
+            continue
+        texts = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', live, re.M)
+        if "#, fuzzy" in live or not texts or any("".join(re.findall(r'"(.*)"', t)) == "" for t in texts):
+            found.append(live)
+    return found
+
+
 @pytest.mark.parametrize("folder", CATALOGUES, ids=lambda p: p.parts[-4])
 def test_every_text_is_translated_and_none_is_fuzzy(folder: Path) -> None:
-    found = entries(folder / "django.po")
-    assert len(found) > 50
-    assert [msgid for flags, msgid, _ in found if "fuzzy" in flags] == []
-    assert [msgid for _, msgid, msgstr in found if not msgstr] == []
+    assert len(entries(folder / "django.po")) > 50
+    assert unfinished(folder / "django.po") == []
 
 
 @pytest.mark.parametrize("folder", CATALOGUES, ids=lambda p: p.parts[-4])

@@ -82,10 +82,7 @@ def test_english_is_available_and_every_message_is_translated(client: Any, db: A
     assert switched.status_code == 302
     english = client.get("/login/").content.decode()
     assert "Log in to Loket.nl" in english
-    po = (Path(__file__).resolve().parents[2] / "src/inleg/sandbox/locale/en/LC_MESSAGES/django.po").read_text()
-    entries = po.split("\n\n")[1:]
-    untranslated = [e for e in entries if e.strip().endswith('msgstr ""')]
-    assert untranslated == []
+    # Every text of the catalogue translated, none fuzzy, the .mo compiled: tests/test_translations.py.
 
 
 def post_concurrently(url: str, token: str, start: str, key: int) -> list[int]:

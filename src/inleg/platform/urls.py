@@ -7,6 +7,7 @@ from inleg.platform.contributions import views as contributions
 from inleg.platform.employees import views as employees
 from inleg.platform.home import home
 from inleg.platform.integrations import views as integrations
+from inleg.platform.ledger import views as ledger
 
 account_urls = (
     [
@@ -60,6 +61,14 @@ contribution_urls = (
     "contributions",
 )
 
+ledger_urls = (
+    [
+        path("", ledger.accounts, name="accounts"),
+        path("<int:employment_id>/", ledger.account, name="account"),
+    ],
+    "ledger",
+)
+
 urlpatterns = [
     path("", home, name="home"),
     path("", include(account_urls)),
@@ -67,5 +76,6 @@ urlpatterns = [
     path("integrations/loket/callback", integrations.callback, name="loket_callback"),
     path("employees/", include(employee_urls)),
     path("contributions/", include(contribution_urls)),
+    path("pension-accounts/", include(ledger_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "inleg.platform.integrations",
     "inleg.platform.employees",
     "inleg.platform.contributions",
+    "inleg.platform.bank",
 ]
 
 MIDDLEWARE = [

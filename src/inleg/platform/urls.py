@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from inleg.platform.accounts import views as accounts
+from inleg.platform.bank import views as bank
 from inleg.platform.contributions import views as contributions
 from inleg.platform.employees import views as employees
 from inleg.platform.home import home
@@ -60,6 +61,14 @@ contribution_urls = (
     "contributions",
 )
 
+bank_urls = (
+    [
+        path("", bank.files, name="files"),
+        path("files/<int:file_id>/", bank.file, name="file"),
+    ],
+    "bank",
+)
+
 urlpatterns = [
     path("", home, name="home"),
     path("", include(account_urls)),
@@ -67,5 +76,6 @@ urlpatterns = [
     path("integrations/loket/callback", integrations.callback, name="loket_callback"),
     path("employees/", include(employee_urls)),
     path("contributions/", include(contribution_urls)),
+    path("bank/", include(bank_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

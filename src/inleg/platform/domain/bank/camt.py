@@ -11,6 +11,7 @@ reading here keeps every rule about a statement's entries in one framework-free 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -35,6 +36,8 @@ from inleg.platform.domain.money import Cents
 
 ISO_PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
 EURO = "EUR"
+_NAMESPACE = re.compile(r"\{[^}]*\}")  # {urn:iso:...}Sts reads as Sts in a message
+ASK = "lees het rekeningafschrift (camt.053) van de bank in."
 
 # What another ISO 20022 message is, for the refusal: "dit is geen rekeningafschrift (camt.053) maar ...".
 OTHER_MESSAGES = {
@@ -66,7 +69,7 @@ def _parse_xml(data: bytes) -> etree._Element:
     except etree.XMLSyntaxError as error:
         line = error.lineno
         raise UnreadableStatement(
-            f"dit is geen XML-bestand (regel {line}: {error.msg}); lees het rekeningafschrift (camt.053) van de bank in.",
+            f"dit is geen XML-bestand (regel {line}: {error.msg}); {ASK}",
             code="not_xml",
             line=line,
         ) from None
@@ -88,7 +91,7 @@ def _version_of(root: etree._Element) -> str:
     if message != "camt.053":
         what = OTHER_MESSAGES.get(message, f"een ander ISO 20022-bericht ({version})")
         raise UnreadableStatement(
-            f"dit is geen rekeningafschrift (camt.053) maar {what}; lees het rekeningafschrift (camt.053) van de bank in.",
+            f"dit is geen rekeningafschrift (camt.053) maar {what}; {ASK}",
             code="other_message",
         )
     if version not in SUPPORTED_VERSIONS:
@@ -108,7 +111,7 @@ def _validate(root: etree._Element, version: str) -> None:
         where = f"regel {line}, " if line is not None else ""
         raise UnreadableStatement(
             f"het rekeningafschrift voldoet niet aan het schema {version}: {where}element {name} "
-            f"({error.path}): {error.reason}. Er is niets ingelezen.",
+            f"({error.path}): {_NAMESPACE.sub('', error.reason or '').rstrip('.')}. Er is niets ingelezen.",
             code="schema",
             line=line,
         )
@@ -261,7 +264,8 @@ def _statement(r: _Reader, element: etree._Element) -> Statement:
     raw_account = r.text(element, "Acct/Id/IBAN")
     if not raw_account:
         raise UnreadableStatement(
-            f"afschrift {statement_id}: de rekening heeft geen IBAN; alleen afschriften van een IBAN-rekening worden gelezen.",
+            f"afschrift {statement_id}: de rekening heeft geen IBAN; alleen afschriften van een IBAN-rekening "
+            "worden gelezen.",
             code="account",
             line=element.sourceline,
         )

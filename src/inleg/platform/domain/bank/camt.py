@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
+from zoneinfo import ZoneInfo
 
 import xmlschema
 from lxml import etree
@@ -162,8 +163,13 @@ def _date(r: _Reader, element: etree._Element, path: str) -> date | None:
     return datetime.fromisoformat(moment).date() if moment else None
 
 
+BANK_TIME = ZoneInfo("Europe/Amsterdam")
+
+
 def _datetime(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+    """ISO 20022's ISODateTime; without an offset it is the bank's local time (Dutch banks: Amsterdam)."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=BANK_TIME)
 
 
 @dataclass(frozen=True, slots=True)

@@ -164,7 +164,7 @@ def _credit(
         debtor_iban=credit.debtor_iban.value if credit.debtor_iban else "",
         employee=employee,
         employment=employment,
-        **_reference_fields(credit.reference),  # type: ignore[arg-type]
+        **_reference_fields(credit.reference),
     )
 
 
@@ -203,7 +203,7 @@ def _reverse(company: Company, statement: Statement, reversal: domain.Reversal) 
         end_to_end_id=reversal.end_to_end_id[:35],
         remittance=reversal.remittance,
         reverses=target,
-        **_reference_fields(reversal.reference),  # type: ignore[arg-type]
+        **_reference_fields(reversal.reference),
     )
 
 

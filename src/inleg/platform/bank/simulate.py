@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
+from typing import Any, cast
 
 import xmlschema
 from lxml import etree
@@ -67,9 +68,12 @@ def _transfers(data: bytes) -> tuple[str, list[_Transfer]]:
         raise SimulationError(
             f"geen excasso pain.001.001.03 maar {etree.QName(root).namespace or 'XML zonder namespace'}"
         )
-    error = next(iter(pain_schema().iter_errors(root)), None)
-    if error is not None:
-        raise SimulationError(f"de pain.001 voldoet niet aan haar schema (regel {error.sourceline}): {error.reason}")
+    # xmlschema reads lxml's elements; its type hints name only ElementTree's.
+    problem = next(iter(pain_schema().iter_errors(cast(Any, root))), None)
+    if problem is not None:
+        raise SimulationError(
+            f"de pain.001 voldoet niet aan haar schema (regel {problem.sourceline}): {problem.reason}"
+        )
     message_id = _text(root, "CstmrCdtTrfInitn/GrpHdr/MsgId")
     transfers = []
     for info in root.iterfind(f"{{{PAIN}}}CstmrCdtTrfInitn/{{{PAIN}}}PmtInf"):
@@ -167,5 +171,5 @@ def simulate(data: bytes, *, booking_date: date | None = None, opening: Cents | 
                 for line in transfer.remittance:
                     _sub(remittance, "Ustrd", line)
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    schema(CAMT_VERSION).validate(etree.fromstring(xml))
+    schema(CAMT_VERSION).validate(xml.decode("utf-8"))
     return xml

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from importlib import resources
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import xmlschema
@@ -105,9 +106,10 @@ def _version_of(root: etree._Element) -> str:
 
 
 def _validate(root: etree._Element, version: str) -> None:
-    for error in schema(version).iter_errors(root):
+    # xmlschema reads lxml's elements (and gives their source lines); its type hints name only ElementTree's.
+    for error in schema(version).iter_errors(cast(Any, root)):
         element = error.elem
-        name = etree.QName(element).localname if element is not None and isinstance(element.tag, str) else "?"
+        name = _NAMESPACE.sub("", element.tag) if element is not None and isinstance(element.tag, str) else "?"
         line = error.sourceline if isinstance(error.sourceline, int) else None
         where = f"regel {line}, " if line is not None else ""
         raise UnreadableStatement(

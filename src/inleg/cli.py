@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(handler=funds_presets)
     _add_sandbox(commands)
     _add_platform(commands)
+    _add_bank(commands)
     return parser
 
 
@@ -80,6 +81,13 @@ def _add_sandbox(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def _add_platform(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """``inleg platform ...`` (serve, worker, migrate, rotate-keys): Django loads only when one runs."""
     from inleg.platform.commands import add_parser
+
+    add_parser(commands)
+
+
+def _add_bank(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``inleg bank ...`` (import, simulate): Django loads only for an import."""
+    from inleg.platform.bank.commands import add_parser
 
     add_parser(commands)
 

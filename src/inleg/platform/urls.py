@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from inleg.platform.accounts import views as accounts
+from inleg.platform.bank import views as bank
 from inleg.platform.contributions import views as contributions
 from inleg.platform.employees import views as employees
 from inleg.platform.home import home
@@ -69,6 +70,14 @@ ledger_urls = (
     "ledger",
 )
 
+bank_urls = (
+    [
+        path("", bank.files, name="files"),
+        path("files/<int:file_id>/", bank.file, name="file"),
+    ],
+    "bank",
+)
+
 urlpatterns = [
     path("", home, name="home"),
     path("", include(account_urls)),
@@ -77,5 +86,6 @@ urlpatterns = [
     path("employees/", include(employee_urls)),
     path("contributions/", include(contribution_urls)),
     path("pension-accounts/", include(ledger_urls)),
+    path("bank/", include(bank_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -19,14 +19,19 @@ from inleg.platform.contributions.models import Version, WriteRun
 from inleg.platform.domain import contributions as domain
 from inleg.platform.domain.contributions.periods import PeriodKey
 from inleg.platform.domain.errors import DomainError
-from inleg.platform.domain.money import Cents
+from inleg.platform.domain.money import Cents, InvalidAmount
 from inleg.platform.employees.models import Employment
 
 FAILURES = (DomainError, loket_errors.LoketError)
 
 
 def _amount(raw: str) -> Cents:
-    return Cents.parse(raw.strip().replace(".", "").replace(",", ".") if "," in raw else raw.strip(), "bedrag")
+    """``1.234,56`` or ``50,00`` (or ``50.00``) as typed; a refusal names the amount as it was typed."""
+    typed = raw.strip()
+    try:
+        return Cents.parse(typed.replace(".", "").replace(",", ".") if "," in typed else typed, "bedrag")
+    except InvalidAmount as error:
+        raise InvalidAmount("bedrag", typed, error.problem) from None
 
 
 def _percent(raw: str) -> Decimal:

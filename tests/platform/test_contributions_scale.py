@@ -91,27 +91,32 @@ def test_writes_under_faults_end_in_the_plan_without_duplicates(
     assert WriteRun.objects.filter(company=company).latest("pk").writes == 0
 
 
-def test_two_workers_at_once_on_postgresql_write_nothing_twice(coupled: User) -> None:
+def test_two_workers_at_once_on_postgresql_write_nothing_twice(coupled: User, settings: Any) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("two workers at once need PostgreSQL's row locks; SQLite serialises every writer")
     company = coupled.company
     services.set_scheme(company, coupled, amount=Cents(5000))
     services.set_net_amount(services.writable_employments(company)[1], coupled, Cents(1500))
-    run = services.request_writes(company, coupled)
+    # The first run's worker is slow, not dead, when the second run is asked for: the first counts as lost and
+    # a second run starts. Both workers then write the same employments at the same moment.
+    settings.CONTRIBUTIONS_STALE_AFTER_S = -1
+    first = services.request_writes(company, coupled)
+    second = services.request_writes(company, coupled)
+    assert first.pk != second.pk
     pks = [e.pk for e in services.writable_employments(company)]
     start = threading.Barrier(2)
     failures: list[BaseException] = []
 
-    def worker() -> None:
+    def worker(run_pk: int) -> None:
         try:
             start.wait()
-            tasks.execute_chunk(run.pk, pks)  # the same chunk twice: as if the task were delivered twice
+            tasks.execute_chunk(run_pk, pks)
         except BaseException as error:  # reported to the test's thread
             failures.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
+    threads = [threading.Thread(target=worker, args=(run.pk,)) for run in (first, second)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -215,6 +215,8 @@ SYNC_STALE_AFTER_S = int(os.environ.get("PLATFORM_SYNC_STALE_AFTER_S", "900"))
 # the payroll's excasso line (Loket's results: the component that carries the amount paid on).
 CONTRIBUTIONS_CHUNK = int(os.environ.get("PLATFORM_CONTRIBUTIONS_CHUNK", "500"))
 CONTRIBUTIONS_STALE_AFTER_S = int(os.environ.get("PLATFORM_CONTRIBUTIONS_STALE_AFTER_S", "900"))
+# How often the worker looks for approved payroll runs whose results are not read yet.
+CONTRIBUTIONS_RESULTS_INTERVAL_S = int(os.environ.get("PLATFORM_CONTRIBUTIONS_RESULTS_INTERVAL_S", "900"))
 CONTRIBUTIONS_EXCASSO_COMPONENT = int(os.environ.get("PLATFORM_CONTRIBUTIONS_EXCASSO_COMPONENT", "990"))
 
 LOGGING = {

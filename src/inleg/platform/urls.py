@@ -57,7 +57,8 @@ contribution_urls = (
         path("", contributions.scheme, name="scheme"),
         path("preview/", contributions.preview, name="preview"),
         path("writes/<int:run_id>/", contributions.write_run, name="run"),
-        path("paid/", contributions.paid, name="paid"),
+        path("periods/", contributions.periods, name="periods"),
+        path("periods/<int:year>/<int:number>/", contributions.period, name="period"),
     ],
     "contributions",
 )

@@ -34,6 +34,8 @@ class ContributionSettings(models.Model):
     # [{"year", "number", "start", "end", "ran"}], as Loket listed them at ``periods_read_at``.
     periods = models.JSONField(default=list, blank=True)
     periods_read_at = models.DateTimeField(null=True, blank=True)
+    # When the worker's schedule last looked for approved payroll runs whose results are not read yet.
+    results_checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [  # noqa: RUF012
@@ -274,4 +276,22 @@ class PaidAmount(models.Model):
                 name="paid_amounts_not_negative",
             ),
             models.CheckConstraint(condition=Q(number__gte=1, number__lte=13), name="paid_amount_period"),
+        ]
+
+
+class ResultsRead(models.Model):
+    """Which approved payroll run of a period the platform has read the results of: a later approved run of the
+    same period (a correction) is read again, the same one never twice."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveSmallIntegerField()
+    run_id = models.CharField(max_length=64)  # Loket's id of the approved run that was read
+    employments = models.PositiveIntegerField(default=0)
+    read_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("year", "number")
+        constraints = [  # noqa: RUF012
+            models.UniqueConstraint(fields=["company", "year", "number"], name="one_results_read_per_period"),
         ]

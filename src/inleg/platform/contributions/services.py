@@ -17,18 +17,20 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from inleg.loket import LoketClient
+from inleg.loket.models import APPROVED_RUN, PayrollPeriod
 from inleg.platform.accounts.models import Company, User
 from inleg.platform.contributions.loket import ClientWrites
 from inleg.platform.contributions.models import (
     ContributionSettings,
     JournalEntry,
     PaidAmount,
+    ResultsRead,
     Version,
     WriteLock,
     WriteRun,
 )
 from inleg.platform.domain import contributions as domain
-from inleg.platform.domain.contributions.errors import ContributionError
+from inleg.platform.domain.contributions.errors import ContributionError, UnknownPeriod
 from inleg.platform.domain.contributions.periods import PeriodKey
 from inleg.platform.domain.contributions.preview import PreviewLine
 from inleg.platform.domain.money import Cents
@@ -125,6 +127,31 @@ def effective_period(
     return domain.first_period_for_change(periods, ran, now or timezone.now(), cutoff)
 
 
+def selectable_periods(
+    company: Company, now: datetime | None = None, *, client: LoketClient | None = None
+) -> list[domain.PayrollPeriod]:
+    """The periods a change made ``now`` may start from: the first possible one (cut-off) and the open ones
+    after it, as Loket lists them."""
+    periods, ran = payroll_periods(company, client)
+    first = effective_period(company, now, client=client).key
+    return [p for p in sorted(periods, key=lambda p: p.key) if p.key >= first and p.key not in ran]
+
+
+def employments_by_numbers(company: Company, text: str) -> list[int]:
+    """The pks of the writable employments of the employee numbers in ``text`` (separated by commas, spaces or
+    lines): a group of a thousand is pasted, not clicked. Refused whole if one number is unknown."""
+    raw = [part for part in text.replace(",", " ").replace(";", " ").split() if part]
+    bad = [part for part in raw if not part.isdigit()]
+    if bad:
+        raise domain.ContributionError("personeelsnummers", ", ".join(bad), "are not employee numbers")
+    numbers = {int(part) for part in raw}
+    found = [e for e in writable_employments(company) if e.employee.employee_number in numbers]
+    missing = sorted(numbers - {e.employee.employee_number for e in found})
+    if missing:
+        raise domain.ContributionError("personeelsnummers", ", ".join(map(str, missing)), "are unknown")
+    return [e.pk for e in found]
+
+
 # ---- recording changes -----------------------------------------------------------------------------------
 
 
@@ -132,11 +159,23 @@ def _from_period(company: Company, wanted: PeriodKey | None, now: datetime, clie
     first = effective_period(company, now, fresh=True, client=client).key
     if wanted is None:
         return first
+    periods, _ran = payroll_periods(company, client)
+    if wanted not in {p.key for p in periods}:
+        raise UnknownPeriod("from_period", str(wanted), "is not among the payroll periods in Loket")
     if wanted < first:
         raise PeriodAlreadyRun(
-            "from_period", str(wanted), f"is al verloond of voorbij de afsluitdatum; de eerste mogelijke is {first}"
+            "from_period",
+            str(wanted),
+            f"is al verloond of voorbij de afsluitdatum; de eerste mogelijke: periode {first.number} van {first.year}",
         )
     return wanted
+
+
+def check_from_period(
+    company: Company, wanted: PeriodKey | None, *, now: datetime | None = None, client: LoketClient | None = None
+) -> PeriodKey:
+    """The period a change made now would start from (``wanted``, or the first possible); refused if earlier."""
+    return _from_period(company, wanted, now or timezone.now(), client)
 
 
 def _author(user: User) -> str:
@@ -533,6 +572,7 @@ def read_results(company: Company, period: PeriodKey, *, client: LoketClient | N
     employments = {e.loket_id: e for e in Employment.objects.filter(company=company)}
     now = timezone.now()
     count = 0
+    seen: set[int] = set()
     for result in client.period_results(administration, period.loket_id, keys):
         employment = employments.get(result.employment_id)
         if employment is None or (result.year, result.period_number) != (period.year, period.number):
@@ -548,8 +588,52 @@ def read_results(company: Company, period: PeriodKey, *, client: LoketClient | N
         PaidAmount.objects.update_or_create(
             employment=employment, year=period.year, number=period.number, defaults=values
         )
+        seen.add(employment.pk)
         count += 1
+    # A correction run that no longer pays an employment: its row of the earlier run is gone too.
+    PaidAmount.objects.filter(company=company, year=period.year, number=period.number).exclude(
+        employment_id__in=seen
+    ).delete()
     return count
+
+
+def _approved_run(period: PayrollPeriod) -> str | None:
+    """Loket's id of the latest approved run of a period (None: not approved)."""
+    approved = [r for r in period.runs if r.status_key == APPROVED_RUN]
+    if not approved:
+        return None
+    return max(approved, key=lambda r: r.sequence_number or 0).id
+
+
+def read_approved_results(company: Company, *, client: LoketClient | None = None) -> list[PeriodKey]:
+    """Read the results of every period whose approved run is not read yet (again after a correction run).
+
+    Idempotent: a period is marked with the run it was read from, in the same transaction as its rows, so a
+    second call (or a second worker) reads nothing twice. Returns the periods read now.
+    """
+    connection = connection_of(company)
+    client = client or client_for(connection)
+    administration = _administration(connection, client)
+    done = {(r.year, r.number): r.run_id for r in ResultsRead.objects.filter(company=company)}
+    read: list[PeriodKey] = []
+    for period in client.payroll_periods(administration):
+        run_id = _approved_run(period)
+        key = PeriodKey(period.year, period.period_number)
+        if run_id is None or done.get((key.year, key.number)) == run_id:
+            continue
+        with transaction.atomic():
+            # The row locks the period: a second worker waits here, then finds it read.
+            marker, _ = ResultsRead.objects.select_for_update().get_or_create(
+                company=company, year=key.year, number=key.number, defaults={"run_id": "", "read_at": timezone.now()}
+            )
+            if marker.run_id == run_id:
+                continue
+            count = read_results(company, key, client=client)
+            marker.run_id, marker.employments, marker.read_at = run_id, count, timezone.now()
+            marker.save(update_fields=["run_id", "employments", "read_at"])
+        read.append(key)
+    ContributionSettings.objects.filter(company=company).update(results_checked_at=timezone.now())
+    return read
 
 
 def _cents(value: Decimal) -> int:

@@ -1,4 +1,4 @@
-"""Salary and part-time factor as payroll people read them: "€ 3.512,40" and "80,00 %" (in the page's language).
+"""The part-time factor as payroll people read it: "80,00 %" (in the page's language). Amounts: ``money``'s ``euro``.
 
 The part-time factor is shown as a percentage, as Loket's screens and payslips show the deeltijdpercentage; its four
 decimals are exactly a percentage's two, so nothing is rounded. None (Loket has none) is "—".
@@ -14,13 +14,6 @@ from django.utils.formats import number_format
 register = template.Library()
 
 NONE = "—"
-
-
-@register.filter
-def euro(amount: Decimal | None) -> str:
-    if amount is None:
-        return NONE
-    return "€ " + number_format(amount, 2, use_l10n=True, force_grouping=True)
 
 
 @register.filter

@@ -9,11 +9,12 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from inleg.platform.contributions import readback
 from inleg.platform.employees import scheduler
 
 
 class Command(BaseCommand):
-    help = "Run background tasks (syncs) and enqueue scheduled syncs."
+    help = "Run background tasks (syncs, writes) and enqueue scheduled syncs and result read-backs."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls for tasks")
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         stop = threading.Event()
         if not batch:
             scheduler.start(schedule_every, stop)
+            readback.start(schedule_every, stop)
         try:
             call_command(
                 "db_worker",

@@ -225,16 +225,18 @@ class LoketClient:
         activity: str,
         version: str = V2018,
         params: Mapping[str, Any] | None = None,
+        page_size: int | None = None,
     ) -> Iterator[T]:
         """Every item of a list, page by page; items that cannot be read go to ``skipped``."""
         page = 1
+        size = page_size or self._page_size
         while True:
-            query = {**(params or {}), "pageNumber": page, "pageSize": self._page_size}
+            query = {**(params or {}), "pageNumber": page, "pageSize": size}
             document = self._document(self.request("GET", path, activity=activity, version=version, params=query))
             embedded = document.get("_embedded")
             items = embedded if isinstance(embedded, list) else [embedded] if isinstance(embedded, Mapping) else []
             for index, item in enumerate(items):
-                position = (page - 1) * self._page_size + index
+                position = (page - 1) * size + index
                 if not isinstance(item, Mapping):
                     self.skipped.append(SkippedItem(path, position, f"not an object: {item!r}"[:200]))
                     continue
@@ -318,7 +320,12 @@ class LoketClient:
         return list(self.iterate(path, parse, activity=activity, params=params))
 
     def actual_benefits_and_deductions(
-        self, employer_id: str, reference_date: date | None = None, *, component_key: int | None = None
+        self,
+        employer_id: str,
+        reference_date: date | None = None,
+        *,
+        component_key: int | None = None,
+        page_size: int | None = None,
     ) -> Iterator[BenefitAndDeduction]:
         """The fixed values of every employment of the employer valid on ``reference_date`` (Loket: today), of
         one component if given.
@@ -331,7 +338,8 @@ class LoketClient:
         params: dict[str, str] = dict(_reference(reference_date) or {})
         if component_key is not None:
             params["filter"] = f"benefitsAndDeductions.payrollComponent.key eq {int(component_key)}"
-        return self.iterate(path, BenefitAndDeduction.parse_actual, activity=activity, params=params or None)
+        parse = BenefitAndDeduction.parse_actual
+        return self.iterate(path, parse, activity=activity, params=params or None, page_size=page_size)
 
     def create_benefits_and_deductions(self, employer_id: str, items: Iterable[NewBenefit]) -> CollectiveAction:
         """Many new fixed values in one call (each closes an open earlier record of its chain, as a single POST).

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -119,7 +119,8 @@ def _answer(ctx: Context, total: int, errors: list[ItemError], warnings: int) ->
     return respond(ctx, 200, body)
 
 
-def _touch(employments: Mapping[uuid.UUID, Employment], employer: Employer) -> None:
+def _touch(employments: Collection[uuid.UUID], employer: Employer) -> None:
+    """New version numbers for the employments written and their employer (change detection), as ``views._touch``."""
     first = next_versions(len(employments) + 1)
     for offset, pk in enumerate(sorted(employments)):
         Employment.objects.filter(pk=pk).update(version=first + offset)
@@ -147,12 +148,12 @@ def create_benefits(ctx: Context, employer_id: str) -> HttpResponse:
         components = {
             (c.administration_id, c.key): c for c in PayrollComponent.objects.filter(administration__employer=employer)
         }
-        chains: dict[tuple[uuid.UUID, uuid.UUID], list[BenefitDeduction]] = {}
+        chains: dict[tuple[uuid.UUID, int], list[BenefitDeduction]] = {}
         for record in BenefitDeduction.objects.filter(employment_id__in=employments).order_by("start_date"):
             chains.setdefault((record.employment_id, record.component_id), []).append(record)
         new: list[BenefitDeduction] = []
         closed: list[BenefitDeduction] = []
-        touched: dict[uuid.UUID, Employment] = {}
+        touched: set[uuid.UUID] = set()
         for item in items:
             raw_id = item.get("employmentId")
             key = _uuid(raw_id)
@@ -174,7 +175,7 @@ def create_benefits(ctx: Context, employer_id: str) -> HttpResponse:
                 to_close.end_date = day_before(record.start_date)
                 closed.append(to_close)
             new.append(record)
-            touched[employment.pk] = employment
+            touched.add(employment.pk)
         if new:
             first = next_versions(len(new) + len(closed))
             for offset, row in enumerate([*new, *closed]):
@@ -193,7 +194,7 @@ def _create(
     item: dict[str, Any],
     employment: Employment,
     components: Mapping[tuple[Any, int], PayrollComponent],
-    chains: dict[tuple[uuid.UUID, uuid.UUID], list[BenefitDeduction]],
+    chains: dict[tuple[uuid.UUID, int], list[BenefitDeduction]],
 ) -> tuple[BenefitDeduction, BenefitDeduction | None, bool]:
     """The record an item makes (not yet saved), the open record it closes, and whether it existed already."""
     start, _ = _dates(ctx, {"startDate": item.get("startDate")}, employment)
@@ -235,16 +236,17 @@ def end_benefits(ctx: Context, employer_id: str) -> HttpResponse:
     with transaction.atomic():
         records = {
             r.pk: r
-            for r in BenefitDeduction.objects.select_related("employment__employee")
-            .filter(pk__in=wanted, employment__employee__employer=employer)
-            .order_by("pk")
+            for r in BenefitDeduction.objects.filter(pk__in=wanted, employment__employee__employer=employer).order_by(
+                "pk"
+            )
         }
         employment_ids = sorted({r.employment_id for r in records.values()})
         list(Employment.objects.select_for_update().filter(pk__in=employment_ids).order_by("pk"))
-        records = {r.pk: r for r in BenefitDeduction.objects.select_for_update().filter(pk__in=records)}
-        chains: dict[tuple[uuid.UUID, uuid.UUID], list[BenefitDeduction]] = {}
-        for record in BenefitDeduction.objects.filter(employment_id__in=employment_ids).order_by("start_date"):
-            chains.setdefault((record.employment_id, record.component_id), []).append(record)
+        chains: dict[tuple[uuid.UUID, int], list[BenefitDeduction]] = {}
+        for row in BenefitDeduction.objects.filter(employment_id__in=employment_ids).order_by("start_date"):
+            chains.setdefault((row.employment_id, row.component_id), []).append(row)
+        # The chains' own objects: an item sees the end date an earlier item of this call set.
+        records = {r.pk: r for chain in chains.values() for r in chain if r.pk in records}
         changed: dict[uuid.UUID, BenefitDeduction] = {}
         for item in items:
             raw_id = item.get("benefitAndDeductionId")
@@ -265,8 +267,7 @@ def end_benefits(ctx: Context, employer_id: str) -> HttpResponse:
             first = next_versions(len(changed))
             for offset, record in enumerate(changed.values()):
                 BenefitDeduction.objects.filter(pk=record.pk).update(end_date=record.end_date, version=first + offset)
-            employments = {r.employment_id: r.employment for r in changed.values()}
-            _touch(employments, employer)
+            _touch({r.employment_id for r in changed.values()}, employer)
     return _answer(ctx, len(items), errors, 0)
 
 
@@ -274,7 +275,7 @@ def _end(
     ctx: Context,
     item: dict[str, Any],
     record: BenefitDeduction,
-    chains: Mapping[tuple[uuid.UUID, uuid.UUID], list[BenefitDeduction]],
+    chains: Mapping[tuple[uuid.UUID, int], list[BenefitDeduction]],
 ) -> None:
     """Check an item's end date as the single PUT checks a record's dates; set it on ``record`` (not saved)."""
     employment_id = item.get("employmentId")

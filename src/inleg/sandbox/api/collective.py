@@ -65,11 +65,11 @@ def _items(ctx: Context) -> list[dict[str, Any]]:
     if len(data) > MAX_ITEMS:
         raise ctx.bad_request(f"The request body holds {len(data)} items; at most {MAX_ITEMS} per call.")
     for index, item in enumerate(data):
-        check_members(ctx, item, _MEMBERS[ctx.operation], f"[{index}].")
+        check_members(ctx, item, ITEM_MEMBERS[ctx.operation], f"[{index}].")
     return data
 
 
-_MEMBERS: dict[str, Mapping[str, Any]] = {
+ITEM_MEMBERS: dict[str, Mapping[str, Any]] = {
     "PostCollectiveBenefitsAndDeductionsByEmployerId": {
         "employmentId": None,
         "payrollComponent": {"key": None},

@@ -73,7 +73,9 @@ class CountingBulk(ClientBulk):
 
 
 def test_a_crash_after_the_collective_create_is_settled_by_the_next_run_without_a_duplicate(
-    coupled: User, monkeypatch: pytest.MonkeyPatch, settings: Any
+    coupled: User,  # noqa: F811 (the fixture imported above)
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
 ) -> None:
     company = coupled.company
     services.set_scheme(company, coupled, amount=Cents(5000))
@@ -104,7 +106,8 @@ def test_a_crash_after_the_collective_create_is_settled_by_the_next_run_without_
 
 
 def test_a_foreign_record_after_the_window_start_is_a_conflict_and_never_touched(
-    coupled: User, monkeypatch: pytest.MonkeyPatch
+    coupled: User,  # noqa: F811 (the fixture imported above)
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     company = coupled.company
     jobs = [j for j in services.writable_employments(company) if j.end_date is None]
@@ -132,7 +135,10 @@ def test_a_foreign_record_after_the_window_start_is_a_conflict_and_never_touched
     assert WriteFailure.objects.filter(run=again).count() == 1  # still reported, still untouched
 
 
-def test_an_unchanged_plan_is_one_read_per_component_and_no_write(coupled: User, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unchanged_plan_is_one_read_per_component_and_no_write(
+    coupled: User,  # noqa: F811 (the fixture imported above)
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     company = coupled.company
     services.set_scheme(company, coupled, amount=Cents(3000))
     jobs = services.writable_employments(company)

@@ -470,7 +470,8 @@ class LoketClient:
                 raise ValueError("components: give at least one component number, or None for all")
             params = {"payrollComponents": ",".join(keys)}
         activity = "GetPayrollPeriodResultsByPayrollAdministrationIdAndPayrollPeriodId"
-        pages = self.iterate(path, PeriodResult.parse_all, activity=activity, params=params)
+        # An employer-wide list: read in Loket's largest pages (the sandbox's 1,000; Loket documents no maximum).
+        pages = self.iterate(path, PeriodResult.parse_all, activity=activity, params=params, page_size=1000)
         return (result for results in pages for result in results)
 
 

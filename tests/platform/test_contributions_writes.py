@@ -172,6 +172,9 @@ def test_a_crash_around_a_write_then_a_rerun_ends_in_the_plan_without_a_duplicat
 ) -> None:
     company = coupled.company
     services.set_scheme(company, coupled, amount=Cents(5000))
+    monkeypatch.setattr(
+        tasks, "bulk_adapter", None
+    )  # the per-employment loop's crash (the collective one: test_contributions_bulk)
     monkeypatch.setattr(tasks, "adapter", lambda client: CrashingLoket(ClientWrites(client), 2, when))  # type: ignore[arg-type]
     run = services.request_writes(company, coupled)
     with pytest.raises(Crash):

@@ -332,3 +332,49 @@ def test_actual_lists_match_the_official_schema(seeded: Any) -> None:
     assert any(h["deviatingHoursPerWeek"] is not None for h in hours)  # part-timers are checked too
     assert calls[0][1].json()["_embedded"]
     assert calls[2][1].json()["_embedded"]
+
+
+def test_the_collective_operations_match_the_official_schema(seeded: Any) -> None:
+    api = Api(make_token("koppeling"))
+    employer = Employer.objects.get(employer_number=20001)
+    jobs = list(Employment.objects.filter(employee__employer=employer).order_by("employee__employee_number")[:2])
+    Employment.objects.filter(pk__in=[j.pk for j in jobs]).update(end_date=None)
+    path = f"{V2}/{employer.pk}/employees/employments/benefitsanddeductions"
+    travel = 711  # no seeded records on it
+
+    def create(job: Employment, start: str) -> dict[str, Any]:
+        return {"employmentId": str(job.pk), "payrollComponent": {"key": travel}, "startDate": start, "value": 12.5}
+
+    made = api.post(path, [create(jobs[0], "2030-01-01"), create(jobs[1], "1900-01-01")])
+    refused = api.post(path, [create(jobs[1], "1900-01-01")])
+    record = BenefitDeduction.objects.get(employment=jobs[0], component__key=travel)
+    ended = api.put(path, [{"benefitAndDeductionId": str(record.pk), "employmentId": str(jobs[0].pk),
+                            "endDate": "2030-12-31"}])  # fmt: skip
+    none_ended = api.put(path, [{"benefitAndDeductionId": str(record.pk), "endDate": "2029-12-31"}])
+    calls = [
+        ("PostCollectiveBenefitsAndDeductionsByEmployerId", made),
+        ("PostCollectiveBenefitsAndDeductionsByEmployerId", refused),
+        ("PutCollectiveBenefitsAndDeductionsByEmployerId", ended),
+        ("PutCollectiveBenefitsAndDeductionsByEmployerId", none_ended),
+    ]
+    for operation, response in calls:
+        check(operation, response)
+    assert [r.status_code for _, r in calls] == [200, 400, 200, 400]
+    assert made.json()["content"]["itemCount"] == {"processed": 1, "processedWithError": 1,
+                                                   "processedWithWarning": 0, "total": 2}  # fmt: skip
+
+
+def test_the_members_a_collective_item_may_hold_are_the_descriptions() -> None:
+    from inleg.sandbox.api.collective import ITEM_MEMBERS
+
+    bodies = {
+        op["operationId"]: op["requestBody"]["content"]
+        for item in spec()["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and op.get("operationId") in ITEM_MEMBERS
+    }
+    assert set(bodies) == set(ITEM_MEMBERS)
+    for operation, content in bodies.items():
+        for media_type in content.values():
+            assert media_type["schema"]["type"] == "array"
+            assert _members(media_type["schema"]["items"]) == ITEM_MEMBERS[operation], operation

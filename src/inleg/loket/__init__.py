@@ -20,9 +20,12 @@ from inleg.loket import errors
 from inleg.loket.client import LoketClient, RetryPolicy
 from inleg.loket.models import (
     BenefitAndDeduction,
+    BenefitEnd,
+    CollectiveAction,
     Employee,
     Employer,
     Employment,
+    NewBenefit,
     PayrollAdministration,
     PayrollComponent,
     PayrollPeriod,
@@ -38,11 +41,14 @@ from inleg.loket.oauth import LoketOAuth, TokenSet, new_code_verifier, new_state
 
 __all__ = [
     "BenefitAndDeduction",
+    "BenefitEnd",
+    "CollectiveAction",
     "Employee",
     "Employer",
     "Employment",
     "LoketClient",
     "LoketOAuth",
+    "NewBenefit",
     "PayrollAdministration",
     "PayrollComponent",
     "PayrollPeriod",

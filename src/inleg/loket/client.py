@@ -23,9 +23,12 @@ import httpx2
 from inleg.loket import errors
 from inleg.loket.models import (
     BenefitAndDeduction,
+    BenefitEnd,
+    CollectiveAction,
     Employee,
     Employer,
     Employment,
+    NewBenefit,
     PayrollAdministration,
     PayrollComponent,
     PayrollPeriod,
@@ -222,16 +225,18 @@ class LoketClient:
         activity: str,
         version: str = V2018,
         params: Mapping[str, Any] | None = None,
+        page_size: int | None = None,
     ) -> Iterator[T]:
         """Every item of a list, page by page; items that cannot be read go to ``skipped``."""
         page = 1
+        size = page_size or self._page_size
         while True:
-            query = {**(params or {}), "pageNumber": page, "pageSize": self._page_size}
+            query = {**(params or {}), "pageNumber": page, "pageSize": size}
             document = self._document(self.request("GET", path, activity=activity, version=version, params=query))
             embedded = document.get("_embedded")
             items = embedded if isinstance(embedded, list) else [embedded] if isinstance(embedded, Mapping) else []
             for index, item in enumerate(items):
-                position = (page - 1) * self._page_size + index
+                position = (page - 1) * size + index
                 if not isinstance(item, Mapping):
                     self.skipped.append(SkippedItem(path, position, f"not an object: {item!r}"[:200]))
                     continue
@@ -315,17 +320,68 @@ class LoketClient:
         return list(self.iterate(path, parse, activity=activity, params=params))
 
     def actual_benefits_and_deductions(
-        self, employer_id: str, reference_date: date | None = None
+        self,
+        employer_id: str,
+        reference_date: date | None = None,
+        *,
+        component_key: int | None = None,
+        page_size: int | None = None,
     ) -> Iterator[BenefitAndDeduction]:
-        """The fixed values of every employment of the employer valid on ``reference_date`` (Loket: today).
+        """The fixed values of every employment of the employer valid on ``reference_date`` (Loket: today), of
+        one component if given.
 
         Few calls for a whole employer, but only what is valid on that day: a record that starts later is not
         in it, so an employment with a change ahead is still read with ``benefits_and_deductions``.
         """
         path = f"/providers/employers/{employer_id}/employees/employments/actualbenefitsanddeductions"
         activity = "GetActualBenefitsAndDeductionsByEmployerId"
-        params = _reference(reference_date)
-        return self.iterate(path, BenefitAndDeduction.parse_actual, activity=activity, params=params)
+        params: dict[str, str] = dict(_reference(reference_date) or {})
+        if component_key is not None:
+            params["filter"] = f"benefitsAndDeductions.payrollComponent.key eq {int(component_key)}"
+        parse = BenefitAndDeduction.parse_actual
+        return self.iterate(path, parse, activity=activity, params=params or None, page_size=page_size)
+
+    def create_benefits_and_deductions(self, employer_id: str, items: Iterable[NewBenefit]) -> CollectiveAction:
+        """Many new fixed values in one call (each closes an open earlier record of its chain, as a single POST).
+
+        Loket answers 200 when at least one item was processed; the failed ones are in ``messages`` by employment
+        id. When none was, it is a 400 (``BadRequest`` with the items' messages). The answer names no record: read
+        them back. Not retried where Loket may have acted, as a single POST.
+        """
+        body = [
+            {
+                "employmentId": i.employment_id,
+                "payrollComponent": {"key": i.component_key},
+                "startDate": i.start_date,
+                "value": i.value,
+            }
+            for i in items
+        ]
+        return self._collective("POST", employer_id, body, "PostCollectiveBenefitsAndDeductionsByEmployerId")
+
+    def end_benefits_and_deductions(self, employer_id: str, items: Iterable[BenefitEnd]) -> CollectiveAction:
+        """Set the end date of many fixed values in one call (no ``If-Match``: Loket's collective PUT has none).
+
+        Failed items are in ``messages`` by record id; a 400 when none succeeded.
+        """
+        body = [
+            {"benefitAndDeductionId": i.record_id, "employmentId": i.employment_id, "endDate": i.end_date}
+            for i in items
+        ]
+        return self._collective("PUT", employer_id, body, "PutCollectiveBenefitsAndDeductionsByEmployerId")
+
+    def _collective(self, method: str, employer_id: str, body: list[dict[str, Any]], activity: str) -> CollectiveAction:
+        if not body:
+            raise ValueError("items: give at least one item")
+        path = f"/providers/employers/{employer_id}/employees/employments/benefitsanddeductions"
+        response = self.request(method, path, activity=activity, body=body)
+        document = self._document(response)
+        raw = document.get("messages")
+        messages = tuple(_message(m) for m in raw if isinstance(m, Mapping)) if isinstance(raw, list) else ()
+        try:
+            return CollectiveAction.parse(self._content(response), messages)
+        except ValueError as problem:
+            raise errors.MalformedResponse(f"{method} {path}: {problem}") from None
 
     def benefit_and_deduction(self, record_id: str) -> BenefitAndDeduction:
         """A fixed value, with its ``etag`` (for ``If-Match`` on update or delete)."""
@@ -414,7 +470,8 @@ class LoketClient:
                 raise ValueError("components: give at least one component number, or None for all")
             params = {"payrollComponents": ",".join(keys)}
         activity = "GetPayrollPeriodResultsByPayrollAdministrationIdAndPayrollPeriodId"
-        pages = self.iterate(path, PeriodResult.parse_all, activity=activity, params=params)
+        # An employer-wide list: read in Loket's largest pages (the sandbox's 1,000; Loket documents no maximum).
+        pages = self.iterate(path, PeriodResult.parse_all, activity=activity, params=params, page_size=1000)
         return (result for results in pages for result in results)
 
 

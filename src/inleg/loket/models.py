@@ -246,6 +246,56 @@ class BenefitAndDeduction:
         return cls.parse(_object(data, "benefitsAndDeductions"), employment_id=_required_text(data, "employmentId"))
 
 
+@dataclass(frozen=True, slots=True)
+class NewBenefit:
+    """An item of a collective create: a fixed value from ``start_date`` (Loket's collective POST has no end)."""
+
+    employment_id: str
+    component_key: int
+    start_date: date
+    value: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class BenefitEnd:
+    """An item of a collective end date: ``record_id`` ends on ``end_date``."""
+
+    record_id: str
+    employment_id: str
+    end_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class CollectiveAction:
+    """Loket's answer to a collective operation: counts, a status, and the messages of the items that failed
+    (each naming the item by ``id``: the employment of a create, the record of an end date). It names no record
+    it made: whoever needs their ids reads them back."""
+
+    id: str
+    status: str  # Completed, NotStarted or InProgress
+    total: int
+    processed: int
+    with_warning: int
+    with_error: int
+    messages: tuple[Any, ...] = ()  # errors.Message; Any keeps this module free of the client's errors
+
+    @property
+    def completed(self) -> bool:
+        return self.status == "Completed"
+
+    @classmethod
+    def parse(cls, data: Mapping[str, Any], messages: tuple[Any, ...] = ()) -> CollectiveAction:
+        return cls(
+            id=_required_text(data, "collectiveActionId"),
+            status=_required_text(data, "status"),
+            total=_required_int(data, "itemCount.total"),
+            processed=_required_int(data, "itemCount.processed"),
+            with_warning=_required_int(data, "itemCount.processedWithWarning"),
+            with_error=_required_int(data, "itemCount.processedWithError"),
+            messages=messages,
+        )
+
+
 def _object(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     value = data.get(name)
     if not isinstance(value, Mapping):

@@ -213,7 +213,7 @@ SYNC_MAX_RESUMES = int(os.environ.get("PLATFORM_SYNC_MAX_RESUMES", "5"))
 SYNC_STALE_AFTER_S = int(os.environ.get("PLATFORM_SYNC_STALE_AFTER_S", "900"))
 # Contributions: employments per write task; a write run without progress for this long lost its worker;
 # the payroll's excasso line (Loket's results: the component that carries the amount paid on).
-CONTRIBUTIONS_CHUNK = int(os.environ.get("PLATFORM_CONTRIBUTIONS_CHUNK", "500"))
+CONTRIBUTIONS_CHUNK = int(os.environ.get("PLATFORM_CONTRIBUTIONS_CHUNK", "2500"))
 CONTRIBUTIONS_STALE_AFTER_S = int(os.environ.get("PLATFORM_CONTRIBUTIONS_STALE_AFTER_S", "900"))
 # How often the worker looks for approved payroll runs whose results are not read yet.
 CONTRIBUTIONS_RESULTS_INTERVAL_S = int(os.environ.get("PLATFORM_CONTRIBUTIONS_RESULTS_INTERVAL_S", "900"))

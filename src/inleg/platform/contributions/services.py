@@ -571,30 +571,35 @@ def read_results(company: Company, period: PeriodKey, *, client: LoketClient | N
     keys = [components.gross, components.net, excasso]
     employments = {e.loket_id: e for e in Employment.objects.filter(company=company)}
     now = timezone.now()
-    count = 0
-    seen: set[int] = set()
+    rows: dict[int, PaidAmount] = {}
     for result in client.period_results(administration, period.loket_id, keys):
         employment = employments.get(result.employment_id)
         if employment is None or (result.year, result.period_number) != (period.year, period.number):
             continue
-        values = {
-            "gross_cents": _cents(result.amount(components.gross, COL_GROSS)),
-            "withheld_cents": _cents(result.amount(components.gross, COL_NET)),
-            "net_cents": _cents(result.amount(components.net, COL_NET)),
-            "excasso_cents": _cents(result.amount(excasso)),
-            "read_at": now,
-            "company": company,
-        }
-        PaidAmount.objects.update_or_create(
-            employment=employment, year=period.year, number=period.number, defaults=values
+        rows[employment.pk] = PaidAmount(
+            company=company,
+            employment=employment,
+            year=period.year,
+            number=period.number,
+            gross_cents=_cents(result.amount(components.gross, COL_GROSS)),
+            withheld_cents=_cents(result.amount(components.gross, COL_NET)),
+            net_cents=_cents(result.amount(components.net, COL_NET)),
+            excasso_cents=_cents(result.amount(excasso)),
+            read_at=now,
         )
-        seen.add(employment.pk)
-        count += 1
+    # One upsert for the period (again: the same rows, updated), not a query or two per employment.
+    PaidAmount.objects.bulk_create(
+        list(rows.values()),
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["employment", "year", "number"],
+        update_fields=["company", "gross_cents", "withheld_cents", "net_cents", "excasso_cents", "read_at"],
+    )
     # A correction run that no longer pays an employment: its row of the earlier run is gone too.
     PaidAmount.objects.filter(company=company, year=period.year, number=period.number).exclude(
-        employment_id__in=seen
+        employment_id__in=rows
     ).delete()
-    return count
+    return len(rows)
 
 
 def _approved_run(period: PayrollPeriod) -> str | None:

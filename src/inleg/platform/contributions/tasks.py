@@ -1,6 +1,8 @@
 """Background tasks (django.tasks, database backend): one per chunk of a write run's employments.
 
-Each chunk writes its employments' two components with the domain's loop (``write_component``). One
+Each chunk writes its employments' two components: first collectively (the domain's ``write_many``: one
+employer-wide read, collective creates and end dates), then, one by one with the domain's loop
+(``write_component``), the components the collective calls cannot write or Loket refused there. One
 employment's failure (Loket refuses, a record someone else made, the salary unknown) is recorded with the reason
 and who must act, and the chunk goes on with the others.
 """
@@ -10,25 +12,30 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
 from inleg.loket import LoketClient, errors
-from inleg.platform.contributions import services
-from inleg.platform.contributions.loket import ClientWrites
+from inleg.platform.accounts.models import Company
+from inleg.platform.contributions import bulk, services
+from inleg.platform.contributions.loket import ClientBulk, ClientWrites
 from inleg.platform.contributions.models import WhoMustAct, WriteFailure, WriteRun
 from inleg.platform.domain import contributions as domain
 from inleg.platform.domain.contributions import LoketWrites
+from inleg.platform.domain.contributions.bulk import LoketBulk, NotProcessed, Pair, pair_of, write_many
 from inleg.platform.employees.models import Employment
 from inleg.platform.integrations.services import client_for
 
 log = logging.getLogger("inleg.platform.contributions")
 
-# Tests replace this to put a crashing adapter between the loop and Loket.
+# Tests replace these to put a crashing adapter between the writer and Loket; ``bulk_adapter`` None: every
+# component goes through the per-employment loop (``write_component``).
 adapter: Callable[[LoketClient], LoketWrites] = ClientWrites
+bulk_adapter: Callable[[LoketClient, str], LoketBulk] | None = ClientBulk
 
 
 @task()
@@ -89,15 +96,81 @@ def execute_chunk(run_pk: int, employment_pks: list[int], *, now: Callable[[], d
         return "failed"
     loket, journal = adapter(client), services.DbJournal(company)
     names = services.component_names(connection)
-    for employment in employments:
-        writes = 0
-        for component_plan in company_plan.plans[employment.pk]:
-            writes += _write_one(run_pk, employment, component_plan, loket, journal, names, holder, now)
+    plans = {pair_of(p): (employment, p) for employment in employments for p in company_plan.plans[employment.pk]}
+    writes: dict[int, int] = {e.pk: 0 for e in employments}
+    finished: set[int] = set()  # employments whose every component was written collectively
+    chained = list(plans)  # the components for the per-employment loop
+    if bulk_adapter is not None and plans:
+        chained = _write_collectively(
+            run_pk, plans, bulk_adapter(client, connection.employer_id), company, names, holder, now, writes
+        )
+        pending = {plans[pair][0].pk for pair in chained}
+        finished = {e.pk for e in employments if e.pk not in pending}
+        done_writes = sum(writes[pk] for pk in finished)
         WriteRun.objects.filter(pk=run_pk).update(
-            done=F("done") + 1, writes=F("writes") + writes, progress_at=timezone.now()
+            done=F("done") + len(finished), writes=F("writes") + done_writes, progress_at=timezone.now()
+        )
+    for employment in employments:
+        if employment.pk in finished:
+            continue
+        for pair in (p for p in chained if plans[p][0].pk == employment.pk):
+            writes[employment.pk] += _write_one(run_pk, employment, plans[pair][1], loket, journal, names, holder, now)
+        WriteRun.objects.filter(pk=run_pk).update(
+            done=F("done") + 1, writes=F("writes") + writes[employment.pk], progress_at=timezone.now()
         )
     services.chunk_finished(run_pk)
     return "done"
+
+
+def _write_collectively(
+    run_pk: int,
+    plans: dict[Pair, tuple[Employment, domain.ComponentPlan]],
+    loket: LoketBulk,
+    company: Company,
+    names: dict[int, str],
+    holder: str,
+    now: Callable[[], datetime],
+    writes: dict[int, int],
+) -> list[Pair]:
+    """Write what Loket's collective operations can (``write_many``); the components left for the
+    per-employment loop. A failure of a collective call is reported for each component it concerned."""
+    taken = bulk.take_leases(plans, holder, timedelta(seconds=max(settings.CONTRIBUTIONS_STALE_AFTER_S, 300)))
+    left = [pair for pair in plans if pair not in taken]  # another worker holds them: the loop waits for them
+    try:
+        try:
+            result = write_many(
+                [plans[pair][1] for pair in plans if pair in taken], loket, bulk.DbBulkJournal(company), now=now
+            )
+        except NotProcessed:
+            reason = "Loket.nl verwerkt de opdracht nog. Schrijf straks opnieuw; Pensify leest Loket dan eerst."
+            _fail_all(run_pk, plans, taken, reason, WhoMustAct.PLATFORM)
+            return left
+        except (errors.LoketError, domain.ContributionError) as error:
+            log.warning("write run %s: a collective write failed: %s", run_pk, error)
+            _fail_all(run_pk, plans, taken, *_refusal(error))
+            return left
+        for pair, changes in result.written.items():
+            employment = plans[pair][0]
+            writes[employment.pk] += result.writes[pair]
+            for reason, who in _held_back(changes, names):
+                WriteFailure.objects.create(
+                    run_id=run_pk, employment=employment, component_key=pair[1], reason=reason, who=who
+                )
+        return [*left, *(pair_of(p) for p in result.per_employment)]
+    finally:
+        # The per-employment loop takes (and gives back) each of its components' leases itself.
+        bulk.release_leases(taken, holder)
+
+
+def _fail_all(
+    run_pk: int, plans: dict[Pair, tuple[Employment, domain.ComponentPlan]], pairs: set[Pair], reason: str, who: str
+) -> None:
+    WriteFailure.objects.bulk_create(
+        [
+            WriteFailure(run_id=run_pk, employment=plans[pair][0], component_key=pair[1], reason=reason, who=who)
+            for pair in sorted(pairs)
+        ]
+    )
 
 
 def _write_one(

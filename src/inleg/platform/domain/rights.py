@@ -10,6 +10,8 @@ REQUIRED_RIGHTS: dict[str, tuple[str, ...]] = {
         "PostbenefitsAndDeductionsByEmploymentId",
         "PutBenefitsAndDeductionsByBenefitsAndDeductionsId",
         "DeleteBenefitsAndDeductionsByBenefitsAndDeductionsId",
+        "PostCollectiveBenefitsAndDeductionsByEmployerId",
+        "PutCollectiveBenefitsAndDeductionsByEmployerId",
     ),
     "Beheer vaste gegevens salarisadministratie": (
         "GetEmploymentFundsByEmploymentId",

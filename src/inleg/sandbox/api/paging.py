@@ -30,7 +30,7 @@ def _positive_int(ctx: Context, name: str, default: int, most: int) -> int:
     return value
 
 
-def _paging(ctx: Context) -> tuple[int, int]:
+def paging_of(ctx: Context) -> tuple[int, int]:
     return (
         _positive_int(ctx, "pageNumber", 1, MAX_PAGE_NUMBER),
         _positive_int(ctx, "pageSize", 250, MAX_PAGE_SIZE),
@@ -45,7 +45,7 @@ def page(
     default_order: tuple[str, ...],
 ) -> HttpResponse:
     """The list envelope over a queryset, with ``filter``, ``orderBy``, ``pageNumber`` and ``pageSize``."""
-    page_number, page_size = _paging(ctx)
+    page_number, page_size = paging_of(ctx)
     text = ctx.request.GET.get("filter")
     if text:
         queryset = queryset.filter(parse_filter(ctx, text, fields, queryset.model))
@@ -73,6 +73,6 @@ def envelope(ctx: Context, embedded: list[Any], total: int, page_number: int = 1
 
 def page_list(ctx: Context, rows: list[dict[str, Any]]) -> HttpResponse:
     """Paging over an already built list (small lists that come from no single query)."""
-    page_number, page_size = _paging(ctx)
+    page_number, page_size = paging_of(ctx)
     start = (page_number - 1) * page_size
     return envelope(ctx, rows[start : start + page_size], len(rows), page_number, page_size)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from inleg.sandbox.api import collective
 from inleg.sandbox.api import views as v
 from inleg.sandbox.api.routing import route
 
@@ -16,6 +17,10 @@ urlpatterns = [
     path(f"{E}/<str:employer_id>/employees", v.employees),
     path(f"{E}/<str:employer_id>/employees/employments", v.employments),
     path(f"{E}/<str:employer_id>/employees/employments/lastmodifiedversionnumbers", v.employment_versions),
+    path(
+        f"{E}/<str:employer_id>/employees/employments/benefitsanddeductions",
+        route(collective.create_benefits, collective.end_benefits),
+    ),
     path(f"{E}/<str:employer_id>/payrolladministrations", v.administrations),
     path(f"{E}/employees/<str:employee_id>", v.employee_detail),
     path(f"{E}/employees/<str:employee_id>/employments", v.employee_employments),

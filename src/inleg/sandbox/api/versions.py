@@ -42,6 +42,8 @@ VERSIONS: dict[str, tuple[str, ...]] = {
     "GetActualWagesByEmployerId": ("2018-01-01",),
     "GetActualWorkingHoursByEmployerId": ("2018-01-01",),
     "GetActualBenefitsAndDeductionsByEmployerId": ("2018-01-01",),
+    "PostCollectiveBenefitsAndDeductionsByEmployerId": ("2018-01-01",),
+    "PutCollectiveBenefitsAndDeductionsByEmployerId": ("2018-01-01",),
 }
 # Operations whose response the official description declares as plain application/json (no version).
 UNVERSIONED_CONTENT_TYPE = frozenset({"DeleteBenefitsAndDeductionsByBenefitsAndDeductionsId"})

@@ -18,7 +18,7 @@ from inleg.sandbox.api.bodies import FIRST_DAY, LAST_DAY, check_day, read_body
 from inleg.sandbox.api.context import Context
 from inleg.sandbox.api.errors import ApiError, message, not_found
 from inleg.sandbox.api.jsonio import dumps, item, respond
-from inleg.sandbox.api.paging import page, page_list
+from inleg.sandbox.api.paging import envelope, page, page_list, paging_of
 from inleg.sandbox.api.preconditions import check_if_match
 from inleg.sandbox.api.routing import operation
 from inleg.sandbox.core.chains import Overlap, check_update, day_before, place
@@ -578,19 +578,26 @@ def period_results(ctx: Context, administration_id: str, period_id: str) -> Http
         raise not_found()
     wanted = _component_filter(ctx)
     approved = PayrollRun.objects.filter(period=period, status=RunStatus.APPROVED).order_by("-sequence_number").first()
+    page_number, page_size = paging_of(ctx)
     by_employment: dict[Any, list[PayrollResult]] = {}
+    total = 0
     if approved is not None:
-        results = PayrollResult.objects.filter(run=approved).order_by("employment_id", "id")
+        results = PayrollResult.objects.filter(run=approved)
         if wanted is not None:
             results = results.filter(component_key__in=wanted)
-        for res in results:
+        # One page of employments at a time: a large employer's run holds tens of thousands of lines.
+        employments = results.order_by("employment_id").values_list("employment_id", flat=True).distinct()
+        total = employments.count()
+        start = (page_number - 1) * page_size
+        on_page = list(employments[start : start + page_size]) if start < total else []
+        for res in results.filter(employment_id__in=on_page).order_by("employment_id", "id"):
             by_employment.setdefault(res.employment_id, []).append(res)
     rows = [
         {"employmentId": employment_id, "payrollPeriods": [ser.period_results(period, lines, False)]}
         for employment_id, lines in by_employment.items()
     ]
     ctx.messages.append(message(WAGE_TAX_WARNING, kind="Warning"))
-    return page_list(ctx, rows)
+    return envelope(ctx, rows, total, page_number, page_size)
 
 
 @operation("GetPayrollPeriodResultsByEmploymentIdAndYear")

@@ -50,6 +50,8 @@ ACTIVITIES_BY_RIGHT: dict[str, tuple[str, ...]] = {
         "PostbenefitsAndDeductionsByEmploymentId",
         "PutBenefitsAndDeductionsByBenefitsAndDeductionsId",
         "DeleteBenefitsAndDeductionsByBenefitsAndDeductionsId",
+        "PostCollectiveBenefitsAndDeductionsByEmployerId",
+        "PutCollectiveBenefitsAndDeductionsByEmployerId",
     ),
     Right.MANAGE_FIXED_DATA: (
         "GetEmploymentFundsByEmploymentId",

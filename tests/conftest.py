@@ -26,18 +26,30 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 ROOT = os.path.realpath(Path(__file__).resolve().parent.parent)
 BESIDE = os.path.dirname(ROOT)
 _HOME = str(Path.home())
-ALLOWED = tuple(
-    os.path.join(os.path.realpath(p), "")
-    for p in (
-        sys.prefix,
-        sys.base_prefix,
-        sys.exec_prefix,
-        tempfile.gettempdir(),
-        *(os.path.join(_HOME, d) for d in (".cache", ".config", ".local", ".pyenv")),
-    )
-)
 _INSIDE = os.path.join(ROOT, "")
 _NEXT_TO = os.path.join(BESIDE, "")
+# Python, the temporary folder and the caches stay open, but never one that holds the checkout's parent: a clone
+# in /tmp/ci/repo must not open all of /tmp/ci (its `shared` beside it) by way of the temporary folder /tmp.
+ALLOWED = tuple(
+    prefix
+    for prefix in (
+        os.path.join(os.path.realpath(p), "")
+        for p in (
+            sys.prefix,
+            sys.base_prefix,
+            sys.exec_prefix,
+            tempfile.gettempdir(),
+            *(os.path.join(_HOME, d) for d in (".cache", ".config", ".local", ".pyenv")),
+        )
+    )
+    if not _NEXT_TO.startswith(prefix)
+)
+# A checkout right in the temporary folder: what tests create there (pytest's tmp_path, mkdtemp) is theirs; what
+# lay beside the checkout before the session began is not, nor ever the project's reference folder `shared`.
+_TEMP_HOLDS_CHECKOUT = os.path.realpath(tempfile.gettempdir()) == BESIDE
+_THERE_BEFORE = (
+    (frozenset(os.listdir(BESIDE)) | {"shared"}) - {os.path.basename(ROOT)} if _TEMP_HOLDS_CHECKOUT else frozenset()
+)
 reached_outside: list[str] = []
 
 
@@ -52,6 +64,8 @@ def outside_checkout(path: str) -> bool:
     """A path next to the checkout (in its parent folder) and not in it, nor in Python or a cache."""
     full = os.path.abspath(path)
     if not full.startswith(_NEXT_TO) or full.startswith(_INSIDE) or full == ROOT:
+        return False
+    if _TEMP_HOLDS_CHECKOUT and full[len(_NEXT_TO) :].split(os.sep, 1)[0] not in _THERE_BEFORE:
         return False
     return not os.path.realpath(full).startswith((_INSIDE, *ALLOWED))
 

@@ -29,7 +29,7 @@ def test_the_checkout_python_and_temporary_files_stay_open() -> None:
     assert not outside_checkout(os.path.join(ROOT, "docs", "funds.md"))
     assert not outside_checkout(os.path.join(sys.base_prefix, "lib", "os.py"))
     assert not outside_checkout("/etc/hostname")  # not beside the checkout at all
-    assert outside_checkout(os.path.join(ROOT + "-other", "x"))
+    assert outside_checkout(os.path.join(BESIDE, "shared", "fund-cases", "x.json"))
 
 
 def test_no_tracked_file_names_a_path_outside_the_checkout() -> None:

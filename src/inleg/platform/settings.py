@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "inleg.platform.employees",
     "inleg.platform.contributions",
     "inleg.platform.ledger",
+    "inleg.platform.app",
 ]
 
 MIDDLEWARE = [

@@ -8,8 +8,6 @@ not kept); a message without it belongs to no company's outbox.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage
 
@@ -17,9 +15,6 @@ COMPANY_HEADER = "X-Pensify-Company"
 
 
 class DatabaseBackend(BaseEmailBackend):
-    def __init__(self, fail_silently: bool = False, **kwargs: Any) -> None:
-        super().__init__(fail_silently=fail_silently)
-
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         from inleg.platform.app.models import OutboxMessage
 

@@ -61,7 +61,9 @@ def onboard(person: Employee, link: str, client: Client | None = None) -> Client
             "password2": EMPLOYEE_PASSWORD,
         },
     )
-    assert answer.status_code == 302 and answer["Location"] == "/app/voorwaarden/", answer.content.decode()[:2000]
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    assert answer["Location"] == "/app/voorwaarden/", answer.content.decode()[:2000]
     accepted = client.post("/app/voorwaarden/", {"accept": "on"})
-    assert accepted.status_code == 302 and accepted["Location"] == "/app/"
+    assert accepted.status_code == 302
+    assert accepted["Location"] == "/app/"
     return client

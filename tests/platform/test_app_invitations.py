@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils import timezone
 
 from inleg.platform.accounts.models import Role, User
-from inleg.platform.app.models import EmployeeInvitation, OutboxMessage, TermsAcceptance
 from inleg.platform.app.invitations import TERMS_VERSION
+from inleg.platform.app.models import EmployeeInvitation, OutboxMessage, TermsAcceptance
 from tests.platform.app_fixtures import EMPLOYEE_PASSWORD, OUTBOX, employee, link_in_outbox, onboard
 from tests.platform.conftest import logged_in
 
@@ -32,10 +32,12 @@ def test_the_employer_invites_one_the_mail_is_in_the_outbox_and_the_link_works_o
     answer = web.post(f"/employees/app/invite/{person.pk}/")
     assert answer.status_code == 302
     [message] = OutboxMessage.objects.all()
-    assert message.company_id == admin.company_id and message.to == [person.email]
+    assert message.company_id == admin.company_id
+    assert message.to == [person.email]
     assert "nodigt u uit" in message.subject
     outbox_page = web.get("/employees/app/outbox/").content.decode()
-    assert person.email in outbox_page and message.subject in outbox_page
+    assert person.email in outbox_page
+    assert message.subject in outbox_page
     link = link_in_outbox(person)
     assert "uitgenodigd" in web.get("/employees/app/").content.decode()
 
@@ -51,7 +53,8 @@ def test_the_employer_invites_one_the_mail_is_in_the_outbox_and_the_link_works_o
     # The employee logs in at the app; the employer's login refuses them.
     assert Client().post("/app/login/", {"email": person.email, "password": EMPLOYEE_PASSWORD}).status_code == 302
     refused = Client().post("/login/", {"email": person.email, "password": EMPLOYEE_PASSWORD})
-    assert refused.status_code == 200 and "onjuist" in refused.content.decode()
+    assert refused.status_code == 200
+    assert "onjuist" in refused.content.decode()
 
 
 def test_a_resend_replaces_the_link_and_the_old_one_stops_working(admin: User, web: Client) -> None:
@@ -82,9 +85,11 @@ def test_five_wrong_birth_dates_lock_the_invitation_until_the_employer_resends(a
     wrong = {"date_of_birth": "1990-05-18", "password": EMPLOYEE_PASSWORD, "password2": EMPLOYEE_PASSWORD}
     for left in (4, 3, 2, 1):
         page = client.post(link, wrong)
-        assert page.status_code == 200 and f"nog {left} keer" in page.content.decode()
+        assert page.status_code == 200
+        assert f"nog {left} keer" in page.content.decode()
     locked = client.post(link, wrong)
-    assert locked.status_code == 404 and "geblokkeerd" in locked.content.decode()
+    assert locked.status_code == 404
+    assert "geblokkeerd" in locked.content.decode()
     # Now even the right date does not open it.
     right = {**wrong, "date_of_birth": "1990-05-17"}
     assert client.post(link, right).status_code == 404
@@ -113,7 +118,8 @@ def test_invite_all_skips_leavers_people_without_an_address_and_those_invited(ad
     web.post("/employees/app/invite-all/")
     assert sorted(m.to[0] for m in OutboxMessage.objects.all()) == sorted(p.email for p in staying)
     page = web.get("/employees/app/").content.decode()
-    assert "uit dienst: wordt niet uitgenodigd" in page and "geen e-mailadres" in page
+    assert "uit dienst: wordt niet uitgenodigd" in page
+    assert "geen e-mailadres" in page
     # One by one is refused too.
     for person in (leaver, without):
         web.post(f"/employees/app/invite/{person.pk}/")

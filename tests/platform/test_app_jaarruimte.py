@@ -17,10 +17,12 @@ def test_every_figure_has_a_value_a_year_and_a_source_with_an_address() -> None:
     assert {"jaarruimte_percentage", "jaarruimte_aow_franchise", "maximum_premiegrondslag_income"} <= set(raw)
     for key, figure in raw.items():
         assert D(figure["value"]) > 0, key
-        assert isinstance(figure["year"], int) and 2020 <= figure["year"] <= 2100, key
+        assert isinstance(figure["year"], int), key
+        assert 2020 <= figure["year"] <= 2100, key
         assert "https://" in figure["source"], key
     loaded = jaarruimte.figures()
-    assert loaded["jaarruimte_percentage"].value == D(30) and loaded["jaarruimte_percentage"].year == 2025
+    assert loaded["jaarruimte_percentage"].value == D(30)
+    assert loaded["jaarruimte_percentage"].year == 2025
 
 
 def test_the_jaarruimte_by_the_formula() -> None:

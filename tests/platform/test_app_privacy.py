@@ -100,7 +100,8 @@ def test_employees_reach_none_of_the_employers_pages(people: tuple[Employee, ...
         url = reverse(name, kwargs=kwargs)
         answer = client.get(url)
         if name == "home":
-            assert answer.status_code == 302 and answer["Location"] == "/app/", name
+            assert answer.status_code == 302, name
+            assert answer["Location"] == "/app/", name
             continue
         assert answer.status_code in (403, 404, 405), (name, url, answer.status_code)
         if answer.status_code == 405:
@@ -118,7 +119,8 @@ def test_an_employer_admin_is_not_let_into_the_app(admin: User, people: tuple[Em
 def test_the_app_asks_to_log_in_and_to_accept_the_terms_first(people: tuple[Employee, ...]) -> None:
     me = people[0]
     answer = Client().get("/app/")
-    assert answer.status_code == 302 and answer["Location"].startswith("/app/login/")
+    assert answer.status_code == 302
+    assert answer["Location"].startswith("/app/login/")
     user = User.objects.get(pk=me.user_id)
     user.is_active = True
     user.save()

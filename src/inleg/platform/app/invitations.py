@@ -125,19 +125,14 @@ def send_invitation(employee: Employee, by: User, build_link: LinkBuilder) -> Em
         link = build_link(token)
         company = employee.company
         message = EmailMessage(
-            "%(company)s nodigt u uit voor de Pensify-app" % {"company": company.name},
+            f"{company.name} nodigt u uit voor de Pensify-app",
             (
-                "Beste %(name)s,\n\n%(company)s zet elke maand geld opzij voor uw pensioen, via uw salaris. In de "
-                "Pensify-app ziet u wat er op uw pensioenrekening staat en kunt u zelf iets bijleggen.\n\n"
-                "Maak uw account aan via deze link (eenmalig te gebruiken, geldig tot %(until)s):\n%(link)s\n\n"
+                f"Beste {employee.first_name or employee.full_name},\n\n{company.name} zet elke maand geld opzij "
+                "voor uw pensioen, via uw salaris. In de Pensify-app ziet u wat er op uw pensioenrekening staat en "
+                "kunt u zelf iets bijleggen.\n\nMaak uw account aan via deze link (eenmalig te gebruiken, geldig tot "
+                f"{timezone.localtime(invitation.expires_at):%d-%m-%Y}):\n{link}\n\n"
                 "U bevestigt daar wie u bent met uw geboortedatum."
-            )
-            % {
-                "name": employee.first_name or employee.full_name,
-                "company": company.name,
-                "until": timezone.localtime(invitation.expires_at).strftime("%d-%m-%Y"),
-                "link": link,
-            },
+            ),
             None,
             [invitation.email],
             headers={COMPANY_HEADER: str(company.pk)},

@@ -8,6 +8,7 @@ not kept); a message without it belongs to no company's outbox.
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import EmailMessage
 

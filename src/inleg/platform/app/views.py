@@ -26,6 +26,7 @@ from inleg.platform.domain.errors import DomainError
 from inleg.platform.domain.money import Cents
 from inleg.platform.employees.models import Employment
 
+
 def period_label(key: PeriodKey) -> str:
     return f"periode {key.number} · {key.year}"
 

@@ -24,7 +24,7 @@ View = Callable[..., HttpResponse]
 def employee_of(request: HttpRequest) -> Employee:
     user = request.user
     assert isinstance(user, User)
-    employee: Employee = user.employee  # type: ignore[attr-defined]  # the reverse one-to-one
+    employee: Employee = user.employee  # the reverse one-to-one
     return employee
 
 

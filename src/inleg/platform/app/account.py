@@ -70,7 +70,10 @@ def received(employment: Employment) -> dict[PeriodKey, tuple[Cents, Cents]]:
     )
     found: dict[PeriodKey, list[int]] = {}
     for r in rows:
-        pair = found.setdefault(PeriodKey(r["entry__year"], r["entry__number"]), [0, 0])
+        year, number = r["entry__year"], r["entry__number"]
+        if year is None or number is None:  # filtered out above; the database keeps the two together
+            continue
+        pair = found.setdefault(PeriodKey(year, number), [0, 0])
         pair[0 if r["account__kind"] == Account.Kind.EMPLOYER else 1] -= int(r["total"])
     return {k: (Cents(e), Cents(o)) for k, (e, o) in found.items() if e or o}
 

@@ -72,7 +72,10 @@ def state_of(employee: Employee, latest: EmployeeInvitation | None) -> State:
         return State.LEAVER
     if not employee.email:
         return State.NO_EMAIL
-    if User.objects.filter(email=employee.email.lower()).exclude(pk=employee.user_id).exists():
+    others = User.objects.filter(email=employee.email.lower())
+    if employee.user_id is not None:
+        others = others.exclude(pk=employee.user_id)
+    if others.exists():
         return State.EMAIL_TAKEN
     if latest is None or latest.replaced_at is not None or latest.used_at is not None:
         return State.NOT_INVITED

@@ -8,7 +8,7 @@ DEMO_CASE := examples/demo-case.json
 # The demo's own platform keys, made once: the repository's development keys protect nothing. The demo runs the
 # platform in development mode (PLATFORM_DEBUG=1: plain HTTP on 127.0.0.1) with these keys.
 DEMO_KEYS := var/demo-keys.env
-DEMO_PLATFORM := set -a && . ./$(DEMO_KEYS) && set +a && export PLATFORM_DEBUG=1 &&
+DEMO_PLATFORM := set -a && . ./$(DEMO_KEYS) && set +a && export PLATFORM_DEBUG=1 && export PLATFORM_EMAIL_BACKEND=inleg.platform.app.outbox.DatabaseBackend &&
 
 # Debian packages the tests need: a real PostgreSQL server for the production path, chromium for pages.
 SYSTEM_PACKAGES := postgresql chromium

@@ -70,6 +70,8 @@ def servers() -> Iterator[Servers]:
             "LOKET_API_URL": sandbox.url + "/v2",
             "LOKET_CLIENT_ID": CLIENT_ID,
             "LOKET_CLIENT_SECRET": CLIENT_SECRET,
+            # The demo's mail: kept in the platform's database and shown on the employer's outbox page.
+            "PLATFORM_EMAIL_BACKEND": "inleg.platform.app.outbox.DatabaseBackend",
         }
     )
     subprocess.run([str(BIN / "inleg"), "platform", "migrate"], env=env, check=True, capture_output=True)

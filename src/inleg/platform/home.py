@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from inleg.platform.accounts.models import User
+from inleg.platform.accounts.models import Role, User
 from inleg.platform.employees.models import Employee, SyncRun
 from inleg.platform.integrations.models import LoketConnection, State
 from inleg.platform.integrations.status import Status, status_of
@@ -72,6 +72,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not isinstance(user, User) or not user.is_authenticated:
         return redirect("accounts:login")
+    if user.role == Role.EMPLOYEE:
+        return redirect("app:home")  # employees have the app, not the employer's pages
     step, status, run, people = next_step(user)
     context = {"step": step, "status": status, "run": run, "people": people, "employees_url": reverse("employees:list")}
     return render(request, "platform/home.html", context)

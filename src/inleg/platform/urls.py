@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from inleg.platform.accounts import views as accounts
+from inleg.platform.app.urls import app_urls, employer_urls
 from inleg.platform.bank import views as bank
 from inleg.platform.contributions import views as contributions
 from inleg.platform.employees import views as employees
@@ -84,7 +85,9 @@ urlpatterns = [
     path("", include(account_urls)),
     path("company/integrations/", include(integration_urls)),
     path("integrations/loket/callback", integrations.callback, name="loket_callback"),
+    path("employees/app/", include(employer_urls)),
     path("employees/", include(employee_urls)),
+    path("app/", include(app_urls)),
     path("contributions/", include(contribution_urls)),
     path("pension-accounts/", include(ledger_urls)),
     path("bank/", include(bank_urls)),

@@ -7,22 +7,20 @@ workers' schedules never enqueue it twice; the read itself is idempotent as well
 
 from __future__ import annotations
 
-import logging
 import threading
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
+from inleg.platform import schedule
 from inleg.platform.accounts.models import Company
 from inleg.platform.contributions import services
 from inleg.platform.contributions.models import ContributionSettings
 from inleg.platform.integrations.models import LoketConnection, State
-
-log = logging.getLogger("inleg.platform.contributions")
 
 
 @task()
@@ -54,25 +52,5 @@ def enqueue_due_readbacks(now: datetime | None = None) -> list[int]:
     return started
 
 
-def tick() -> int:
-    try:
-        return len(enqueue_due_readbacks())
-    finally:
-        close_old_connections()
-
-
 def start(interval_s: float, stop: threading.Event) -> threading.Thread:
-    def loop() -> None:
-        while not stop.is_set():
-            try:
-                started = tick()
-                if started:
-                    log.info("read-back schedule: %s compan(y/ies) enqueued", started)
-            except Exception:  # the schedule must survive a bad moment of the database
-                log.exception("read-back schedule tick failed")
-            stop.wait(interval_s)
-        connection.close()
-
-    thread = threading.Thread(target=loop, name="results-read-back", daemon=True)
-    thread.start()
-    return thread
+    return schedule.start("results-read-back", enqueue_due_readbacks, interval_s, stop)

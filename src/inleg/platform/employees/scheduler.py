@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from inleg.platform import schedule
 from inleg.platform.employees.models import SyncRun
 from inleg.platform.employees.runs import request_sync
 from inleg.platform.integrations.models import LoketConnection, State
-
-log = logging.getLogger("inleg.platform.scheduler")
 
 
 def enqueue_due_syncs(now: datetime | None = None) -> list[SyncRun]:
@@ -39,25 +37,5 @@ def enqueue_due_syncs(now: datetime | None = None) -> list[SyncRun]:
     return started
 
 
-def tick() -> int:
-    try:
-        return len(enqueue_due_syncs())
-    finally:
-        close_old_connections()
-
-
 def start(interval_s: float, stop: threading.Event) -> threading.Thread:
-    def loop() -> None:
-        while not stop.is_set():
-            try:
-                started = tick()
-                if started:
-                    log.info("scheduler: %s sync(s) enqueued", started)
-            except Exception:  # the schedule must survive a bad moment of the database
-                log.exception("scheduler tick failed")
-            stop.wait(interval_s)
-        connection.close()
-
-    thread = threading.Thread(target=loop, name="sync-scheduler", daemon=True)
-    thread.start()
-    return thread
+    return schedule.start("sync-scheduler", enqueue_due_syncs, interval_s, stop)

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "inleg.platform.contributions",
     "inleg.platform.ledger",
     "inleg.platform.bank",
+    "inleg.platform.reconciliation",
 ]
 
 MIDDLEWARE = [

@@ -74,6 +74,9 @@ bank_urls = (
     [
         path("", bank.files, name="files"),
         path("files/<int:file_id>/", bank.file, name="file"),
+        path("credits/<int:credit_id>/", bank.credit, name="credit"),
+        path("credits/<int:credit_id>/place/", bank.place, name="place"),
+        path("credits/<int:credit_id>/return/", bank.send_back, name="return"),
     ],
     "bank",
 )

@@ -9,6 +9,7 @@ from inleg.platform.employees import views as employees
 from inleg.platform.home import home
 from inleg.platform.integrations import views as integrations
 from inleg.platform.ledger import views as ledger
+from inleg.platform.reconciliation import views as reconciliation
 
 account_urls = (
     [
@@ -81,6 +82,16 @@ bank_urls = (
     "bank",
 )
 
+reconciliation_urls = (
+    [
+        path("", reconciliation.latest, name="latest"),
+        path("<str:period>/", reconciliation.period, name="period"),
+        path("<str:period>/download.<str:kind>", reconciliation.download, name="download"),
+        path("employments/<int:employment_id>/", reconciliation.employment, name="employment"),
+    ],
+    "reconciliation",
+)
+
 urlpatterns = [
     path("", home, name="home"),
     path("", include(account_urls)),
@@ -90,5 +101,6 @@ urlpatterns = [
     path("contributions/", include(contribution_urls)),
     path("pension-accounts/", include(ledger_urls)),
     path("bank/", include(bank_urls)),
+    path("reconciliation/", include(reconciliation_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

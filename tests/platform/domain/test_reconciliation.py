@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from inleg.platform.domain.money import Cents
 from inleg.platform.domain.reconciliation import (
     InvalidRow,
-    Pair,
     Paid,
+    Pair,
     Row,
     Status,
     Who,

@@ -109,7 +109,8 @@ def test_a_reversal_undoes_its_credits_entry(company: Company) -> None:
     assert booking.book_pending(company).booked == 2
     assert held(company) == {}  # 20.00 in, 20.00 taken back: every account at 0
     reversal = ledger.Entry.objects.get(kind="reversal")
-    assert reversal.reverses is not None and reversal.reverses.request_id.endswith("CR-1")
+    assert reversal.reverses is not None
+    assert reversal.reverses.request_id.endswith("CR-1")
 
 
 def test_a_reversal_without_its_credit_books_nothing_and_waits(company: Company) -> None:

@@ -115,7 +115,7 @@ def test_the_cutoff_counts_dutch_working_days() -> None:
 
 
 def test_bad_input_names_the_field() -> None:
-    with pytest.raises(InvalidRow, match="pair.net"):
+    with pytest.raises(InvalidRow, match=r"pair\.net"):
         Pair(Cents(1), Cents(-1))
     with pytest.raises(InvalidRow, match="overdue_bank_days"):
         assess(row(), TODAY, overdue_bank_days=-1)

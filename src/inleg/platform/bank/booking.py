@@ -107,7 +107,7 @@ def book_credits(company: Company, rows: Iterable[Credit]) -> Outcome:
         for c in rows
         if c.kind == Credit.Kind.CREDIT and c.employment_id is not None and c.year is not None and c.period is not None
     }
-    paid = _paid(company, wanted)  # type: ignore[arg-type]
+    paid = _paid(company, wanted)
     booked = 0
     waiting = 0
     for credit in rows:

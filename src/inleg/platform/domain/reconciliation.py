@@ -22,7 +22,7 @@ does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
@@ -83,7 +83,8 @@ ACTION: dict[Status, tuple[Who, str]] = {
     Status.PAID_NOT_READ: (Who.US, "De uitbetaling van deze periode is nog niet uit Loket.nl gelezen; lees haar."),
     Status.WRITTEN_LATE: (
         Who.PAYROLL,
-        "De inleg is na de afsluitdatum vastgelegd en niet zo uitbetaald; neem het verschil mee in de volgende verloning.",
+        "De inleg is na de afsluitdatum vastgelegd en niet zo uitbetaald; neem het verschil mee in de volgende "
+        "verloning.",
     ),
     Status.NOT_PAID_OUT: (
         Who.PAYROLL,
@@ -105,7 +106,8 @@ ACTION: dict[Status, tuple[Who, str]] = {
     ),
     Status.NOT_PLACED: (
         Who.US,
-        "Het geld is ontvangen maar wacht (deels) als niet herkend; plaats het op de pensioenrekening voor deze periode.",
+        "Het geld is ontvangen maar wacht (deels) als niet herkend; plaats het op de pensioenrekening voor deze "
+        "periode.",
     ),
 }
 
@@ -145,7 +147,7 @@ class Row:
     held: Pair | None
     paid: Paid | None
     received: Pair
-    waiting: Cents = Cents(0)
+    waiting: Cents = field(default_factory=lambda: Cents(0))
     period_ran: bool = False
     period_end: date | None = None
     written_on: date | None = None  # the day the last write behind ``held`` was made

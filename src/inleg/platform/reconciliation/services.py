@@ -198,8 +198,8 @@ def reconcile(company: Company, period: PeriodKey, today: date | None = None) ->
     lines = []
     for employment in employments:
         salary = Cents.parse(employment.salary, "salary") if employment.salary is not None else None
-        gross, net = plan.amounts_for(employment.loket_id, period, history, salary)
-        asked = domain.Pair(gross, net) if gross is not None else None
+        amounts = plan.amounts_for(employment.loket_id, period, history, salary)
+        asked = domain.Pair(amounts.gross, amounts.net) if amounts.gross is not None else None
         on = held.get(employment.loket_id, {})
         known = dates is not None and employment.loket_id not in pending and gross_key is not None
         held_pair = (

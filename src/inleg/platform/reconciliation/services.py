@@ -98,9 +98,12 @@ def known_periods(company: Company) -> list[PeriodKey]:
     return sorted(PeriodKey(y, n) for y, n in paid | booked if y is not None and n is not None)
 
 
-def _held(company: Company, start: date | None) -> tuple[dict[str, dict[int, tuple[Cents, date]]], set[str]]:
-    """Per employment (Loket id) and component: the value written and confirmed that is valid on ``start``, with
-    the day it was written; and the employments with a write whose outcome is not known."""
+def _held(
+    company: Company, window: tuple[date, date] | None
+) -> tuple[dict[str, dict[int, tuple[Cents, date]]], set[str]]:
+    """Per employment (Loket id) and component: the value written and confirmed for the period ``window`` (the
+    record overlapping it that starts last: one starting mid-period, for someone who joined then, counts), with the
+    day it was written; and the employments with a write whose outcome is not known."""
     records: dict[tuple[str, int], dict[str, tuple[date | None, date | None, Cents, date]]] = defaultdict(dict)
     pending: set[str] = set()
     for entry in JournalEntry.objects.filter(company=company).order_by("made_at", "pk"):
@@ -116,12 +119,18 @@ def _held(company: Company, start: date | None) -> tuple[dict[str, dict[int, tup
             value = Cents(entry.value_cents or 0)
             on[entry.record_id] = (entry.start, entry.end, value, day_in_netherlands(entry.made_at))
     held: dict[str, dict[int, tuple[Cents, date]]] = defaultdict(dict)
-    if start is None:
+    if window is None:
         return held, pending
+    first, last = window
     for (employment, component), on in records.items():
-        for record_start, record_end, value, written in on.values():
-            if record_start is not None and record_start <= start and (record_end is None or start <= record_end):
-                held[employment][component] = (value, written)
+        overlapping = sorted(
+            (record_start, value, written)
+            for record_start, record_end, value, written in on.values()
+            if record_start is not None and record_start <= last and (record_end is None or first <= record_end)
+        )
+        if overlapping:
+            _start, value, written = overlapping[-1]
+            held[employment][component] = (value, written)
     return held, pending
 
 
@@ -184,7 +193,7 @@ def reconcile(company: Company, period: PeriodKey, today: date | None = None) ->
     gross_key = connection.component_key if connection else None
     net_key = connection.net_component_key if connection else None
     history = contributions.history(company)
-    held, pending = _held(company, dates[0] if dates else None)
+    held, pending = _held(company, (dates[0], dates[1]) if dates else None)
     paid = {
         p.employment_id: p for p in PaidAmount.objects.filter(company=company, year=period.year, number=period.number)
     }
@@ -200,6 +209,8 @@ def reconcile(company: Company, period: PeriodKey, today: date | None = None) ->
         salary = Cents.parse(employment.salary, "salary") if employment.salary is not None else None
         amounts = plan.amounts_for(employment.loket_id, period, history, salary)
         asked = domain.Pair(amounts.gross, amounts.net) if amounts.gross is not None else None
+        if dates is not None and not _employed(employment, dates[0], dates[1]):
+            asked = domain.Pair.zero()  # not employed in the period: the scheme asks nothing for it
         on = held.get(employment.loket_id, {})
         known = dates is not None and employment.loket_id not in pending and gross_key is not None
         held_pair = (
@@ -240,6 +251,10 @@ def reconcile(company: Company, period: PeriodKey, today: date | None = None) ->
         verdict = domain.assess(row, today, overdue_bank_days=overdue, cutoff=cutoff)
         lines.append(Line(employment, row, verdict))
     return sorted(lines, key=lambda line: (line.employment.employee.last_name, line.employment.pk))
+
+
+def _employed(employment: Employment, first: date, last: date) -> bool:
+    return employment.start_date <= last and (employment.end_date is None or employment.end_date >= first)
 
 
 def _empty(row: domain.Row) -> bool:

@@ -93,53 +93,92 @@ def book_pending(company: Company) -> Outcome:
     return book_credits(company, rows)
 
 
+def _booked_splits(
+    company: Company, keys: set[tuple[int, int, int]], leave_out: set[str]
+) -> dict[tuple[int, int, int], list[int]]:
+    """What the ledger holds per (employment pk, year, number) on the pension accounts, [employer, own], for the
+    keys asked, not counting the entries of ``leave_out`` (the credits being booked)."""
+    employments = {k[0] for k in keys}
+    rows = (
+        ledger.Posting.objects.filter(
+            entry__company=company,
+            entry__employment__in=employments,
+            account__kind__in=(ledger.Account.Kind.EMPLOYER, ledger.Account.Kind.OWN),
+        )
+        .exclude(entry__request_id__in=leave_out)
+        .values("entry__employment", "entry__year", "entry__number", "account__kind")
+        .annotate(total=Sum("amount_cents"))
+    )
+    found: dict[tuple[int, int, int], list[int]] = {}
+    for r in rows:
+        key = (r["entry__employment"], r["entry__year"], r["entry__number"])
+        if key in keys:
+            found.setdefault(key, [0, 0])[0 if r["account__kind"] == "employer" else 1] -= int(r["total"])
+    return found
+
+
 def book_credits(company: Company, rows: Iterable[Credit]) -> Outcome:
     """Book ``rows`` (credits before the reversals that take them back); those booked already are left alone."""
     rows = list(rows)
-    done = set(
-        ledger.Entry.objects.filter(company=company, request_id__in=[c.key for c in rows]).values_list(
-            "request_id", flat=True
+    done: set[str] = set()
+    keys = [c.key for c in rows]
+    for start in range(0, len(keys), 5000):
+        done.update(
+            ledger.Entry.objects.filter(company=company, request_id__in=keys[start : start + 5000]).values_list(
+                "request_id", flat=True
+            )
         )
-    )
     rows = [c for c in rows if c.key not in done]
-    wanted = {
+    wanted: set[tuple[int, int, int]] = {
         (c.employment_id, c.year, c.period)
         for c in rows
         if c.kind == Credit.Kind.CREDIT and c.employment_id is not None and c.year is not None and c.period is not None
     }
     paid = _paid(company, wanted)
-    booked = 0
-    waiting = 0
+    booked = _booked_splits(company, wanted, {c.key for c in rows})
+    entries: list[tuple[str, domain.Entry]] = []
+    reversals: list[Credit] = []
     for credit in rows:
-        entry = _entry_for(company, credit, paid)
-        if entry is None:
+        if credit.kind == Credit.Kind.REVERSAL:
+            reversals.append(credit)
+            continue
+        entries.append((credit.key, _credit_entry(credit, paid, booked)))
+    made = booking.book_many(company, entries)
+    waiting = 0
+    for credit in reversals:  # after the credits they may take back
+        if credit.reverses is None:
             waiting += 1
             continue
-        if booking.book(company, credit.key, entry).created:
-            booked += 1
-    return Outcome(booked, waiting)
-
-
-def _entry_for(company: Company, credit: Credit, paid: dict[tuple[int, int, int], domain.Split]) -> domain.Entry | None:
-    amount = Cents(credit.amount_cents)
-    if credit.kind == Credit.Kind.REVERSAL:
-        if credit.reverses is None:
-            return None
         original = booking.entry_of(company, credit.reverses.key)
-        return domain.reversal_of(credit.reverses.key, booking.to_domain(original), "terugboeking van de bank")
+        entry = domain.reversal_of(credit.reverses.key, booking.to_domain(original), "terugboeking van de bank")
+        made += booking.book(company, credit.key, entry).created
+    return Outcome(made, waiting)
+
+
+def _credit_entry(
+    credit: Credit,
+    paid: dict[tuple[int, int, int], domain.Split],
+    booked: dict[tuple[int, int, int], list[int]],
+) -> domain.Entry:
+    amount = Cents(credit.amount_cents)
     if credit.status == Credit.Status.UNRECOGNISED or credit.employment is None:
         return domain.unmatched_credit(amount, reference=credit.key, reason=credit.reason)
     if credit.year is None or credit.period is None:  # a constraint of the import keeps this from happening
         return domain.unmatched_credit(amount, reference=credit.key, reason="periode onbekend")
-    period = PeriodKey(credit.year, credit.period)
-    return domain.matched_credit(
+    key = (credit.employment.pk, credit.year, credit.period)
+    so_far = booked.setdefault(key, [0, 0])
+    entry = domain.matched_credit(
         amount,
         credit.employment.loket_id,
-        period,
-        paid.get((credit.employment.pk, credit.year, credit.period)),
-        booked_split(company, credit.employment, period, leave_out=credit.key),
+        PeriodKey(credit.year, credit.period),
+        paid.get(key),
+        domain.Split(Cents(max(so_far[0], 0)), Cents(max(so_far[1], 0))),
         reference=credit.key,
     )
+    # A second credit for the same employment and period in this batch sees what the first booked.
+    so_far[0] += entry.amount_on(domain.employer_account(credit.employment.loket_id)).value * -1
+    so_far[1] += entry.amount_on(domain.own_account(credit.employment.loket_id)).value * -1
+    return entry
 
 
 # ---- decisions by hand ------------------------------------------------------------------------------------

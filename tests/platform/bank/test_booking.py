@@ -19,6 +19,7 @@ from inleg.platform.domain.contributions.periods import PeriodKey
 from inleg.platform.domain.money import Cents
 from inleg.platform.employees.models import Employment
 from inleg.platform.integrations.models import LoketConnection, State
+from inleg.platform.ledger import booking as ledger_booking
 from inleg.platform.ledger import models as ledger
 from inleg.platform.ledger.balances import balances, check_balanced
 from tests.platform.bank.test_import import data, employ
@@ -218,3 +219,14 @@ def test_two_workers_booking_the_same_statement_at_once_book_each_credit_once() 
     total = sum(Credit.objects.filter(company=company).values_list("amount_cents", flat=True))
     assert check_balanced(company) == Cents(total)
     assert held(company)["employer:m1-0"] + held(company)["own:m1-0"] == 3000
+
+
+def test_booking_many_books_each_request_id_once_and_refuses_reversals(company: Company) -> None:
+    entries = [(f"B-{n}", L.unmatched_credit(Cents(100 + n), reference=f"B-{n}")) for n in range(5)]
+    ledger_booking.book(company, "B-2", entries[2][1])  # one booked before, one at a time
+    assert ledger_booking.book_many(company, entries) == 4
+    assert ledger_booking.book_many(company, entries) == 0
+    assert held(company) == {"bank": -510, "suspense": 510}
+    first = ledger_booking.entry_of(company, "B-0")
+    with pytest.raises(L.NotReversible):
+        ledger_booking.book_many(company, [("R-0", L.reversal_of("B-0", ledger_booking.to_domain(first)))])

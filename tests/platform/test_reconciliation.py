@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -129,6 +130,12 @@ def test_each_employment_gets_the_status_its_four_amounts_give(company: Company)
     # Paid Monday 26 January; on Tuesday 3 February, 6 bank working days later, the missing credit is late.
     late = {line.employment.loket_id: line for line in reconcile(company, JAN, today=date(2026, 2, 3))}
     assert late["m2"].verdict.status is Status.OVERDUE
+
+
+def test_the_overdue_term_is_a_setting(company: Company, settings: Any) -> None:
+    settings.RECONCILIATION_OVERDUE_BANK_DAYS = 6
+    lines = {line.employment.loket_id: line for line in reconcile(company, JAN, today=date(2026, 2, 3))}
+    assert lines["m2"].verdict.status is Status.PAID_NOT_RECEIVED
 
 
 def test_a_pending_write_leaves_what_loket_holds_unread(company: Company) -> None:

@@ -217,6 +217,8 @@ SYNC_STALE_AFTER_S = int(os.environ.get("PLATFORM_SYNC_STALE_AFTER_S", "900"))
 CONTRIBUTIONS_CHUNK = int(os.environ.get("PLATFORM_CONTRIBUTIONS_CHUNK", "500"))
 CONTRIBUTIONS_STALE_AFTER_S = int(os.environ.get("PLATFORM_CONTRIBUTIONS_STALE_AFTER_S", "900"))
 CONTRIBUTIONS_EXCASSO_COMPONENT = int(os.environ.get("PLATFORM_CONTRIBUTIONS_EXCASSO_COMPONENT", "990"))
+# Bank working days after the payroll paid before money not received is "te laat" (reconciliation).
+RECONCILIATION_OVERDUE_BANK_DAYS = int(os.environ.get("PLATFORM_RECONCILIATION_OVERDUE_BANK_DAYS", "5"))
 
 LOGGING = {
     "version": 1,

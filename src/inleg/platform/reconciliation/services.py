@@ -73,7 +73,7 @@ class Totals:
 
 
 def overdue_bank_days() -> int:
-    return int(getattr(settings, "RECONCILIATION_OVERDUE_BANK_DAYS", domain.DEFAULT_OVERDUE_BANK_DAYS))
+    return int(settings.RECONCILIATION_OVERDUE_BANK_DAYS)
 
 
 def _periods(company: Company) -> tuple[dict[PeriodKey, tuple[date, date, bool]], int]:

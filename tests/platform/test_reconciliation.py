@@ -16,7 +16,7 @@ from inleg.platform.contributions.models import ContributionSettings, JournalEnt
 from inleg.platform.domain import ledger as L
 from inleg.platform.domain.contributions.periods import PeriodKey
 from inleg.platform.domain.money import Cents
-from inleg.platform.domain.reconciliation import Status, Who
+from inleg.platform.domain.reconciliation import Pair, Status, Who
 from inleg.platform.employees.models import Employee, Employment
 from inleg.platform.integrations.models import LoketConnection, State
 from inleg.platform.ledger import booking
@@ -192,3 +192,15 @@ def test_another_company_sees_none_of_it(company: Company) -> None:
     assert client.get("/reconciliation/2026-01/download.csv").status_code == 404
     assert client.get(f"/reconciliation/employments/{employment.pk}/").status_code == 404
     assert client.get("/reconciliation/").status_code == 200
+
+
+def test_an_employments_own_versions_count_for_it_alone(company: Company) -> None:
+    m3 = Employment.objects.get(loket_id="m3")
+    Version.objects.create(
+        company=company, kind="exception", from_year=2026, from_number=1, rule="fixed", amount_cents=7000,
+        employment=m3, author="Eva", made_at=MADE,
+    )  # fmt: skip
+    lines = {line.employment.loket_id: line for line in reconcile(company, JAN, today=date(2026, 1, 28))}
+    assert lines["m3"].asked == Pair(Cents(7000), Cents(0))
+    assert lines["m1"].asked == Pair(Cents(10000), Cents(2500))  # the scheme's amount and its own net amount
+    assert lines["m2"].asked == Pair(Cents(10000), Cents(2500))

@@ -19,6 +19,7 @@ Where each amount comes from:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -192,7 +193,7 @@ def reconcile(company: Company, period: PeriodKey, today: date | None = None) ->
     connection = LoketConnection.objects.filter(company=company).first()
     gross_key = connection.component_key if connection else None
     net_key = connection.net_component_key if connection else None
-    history = contributions.history(company)
+    histories = _per_employment(contributions.history(company))
     held, pending = _held(company, (dates[0], dates[1]) if dates else None)
     paid = {
         p.employment_id: p for p in PaidAmount.objects.filter(company=company, year=period.year, number=period.number)
@@ -207,7 +208,7 @@ def reconcile(company: Company, period: PeriodKey, today: date | None = None) ->
     lines = []
     for employment in employments:
         salary = Cents.parse(employment.salary, "salary") if employment.salary is not None else None
-        amounts = plan.amounts_for(employment.loket_id, period, history, salary)
+        amounts = plan.amounts_for(employment.loket_id, period, histories(employment.loket_id), salary)
         asked = domain.Pair(amounts.gross, amounts.net) if amounts.gross is not None else None
         if dates is not None and not _employed(employment, dates[0], dates[1]):
             asked = domain.Pair.zero()  # not employed in the period: the scheme asks nothing for it
@@ -251,6 +252,22 @@ def reconcile(company: Company, period: PeriodKey, today: date | None = None) ->
         verdict = domain.assess(row, today, overdue_bank_days=overdue, cutoff=cutoff)
         lines.append(Line(employment, row, verdict))
     return sorted(lines, key=lambda line: (line.employment.employee.last_name, line.employment.pk))
+
+
+def _per_employment(history: plan.History) -> Callable[[str], plan.History]:
+    """Each employment's history: the company's scheme versions and its own (in recorded order). ``amounts_for``
+    reads only those, and with 10,000 employments' own versions in one history every call would scan them all."""
+    versions = history.versions
+    common = [i for i, v in enumerate(versions) if isinstance(v, plan.SchemeChange | plan.SchemeStop)]
+    own: dict[str, list[int]] = defaultdict(list)
+    for i, v in enumerate(versions):
+        if isinstance(v, plan.EmployeeException | plan.NetContribution):
+            own[v.employment_id].append(i)
+    merged = {
+        employment: plan.History(tuple(versions[i] for i in sorted(common + mine))) for employment, mine in own.items()
+    }
+    empty = plan.History(tuple(versions[i] for i in common))
+    return lambda employment: merged.get(employment, empty)
 
 
 def _employed(employment: Employment, first: date, last: date) -> bool:

@@ -57,7 +57,8 @@ lint: $(STAMP)
 # mypy's Django plugin loads one project's settings per run (as pytest does per session): one run per project,
 # each with its own cache. The platform's run also checks what is not Django (funds, loket, the command, benches).
 MYPY_SANDBOX := src/inleg/sandbox bench/sandbox.py
-MYPY_PLATFORM := src/inleg/platform src/inleg/funds src/inleg/loket src/inleg/cli.py bench/funds.py bench/sync.py bench/contributions.py
+MYPY_PLATFORM := src/inleg/platform src/inleg/funds src/inleg/loket src/inleg/cli.py bench/funds.py bench/sync.py bench/contributions.py \
+	bench/reconcile.py
 
 typecheck: $(STAMP)
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(VENV)/bin/mypy --cache-dir .mypy_cache/sandbox $(MYPY_SANDBOX)
@@ -92,6 +93,7 @@ bench: $(STAMP) system-deps
 	$(PY) bench/sandbox.py
 	$(PY) bench/sync.py
 	$(PY) bench/contributions.py
+	$(PY) bench/reconcile.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

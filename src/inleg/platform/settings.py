@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "inleg.platform.ledger",
     "inleg.platform.bank",
     "inleg.platform.app",
+    "inleg.platform.reconciliation",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +220,8 @@ CONTRIBUTIONS_STALE_AFTER_S = int(os.environ.get("PLATFORM_CONTRIBUTIONS_STALE_A
 # How often the worker looks for approved payroll runs whose results are not read yet.
 CONTRIBUTIONS_RESULTS_INTERVAL_S = int(os.environ.get("PLATFORM_CONTRIBUTIONS_RESULTS_INTERVAL_S", "900"))
 CONTRIBUTIONS_EXCASSO_COMPONENT = int(os.environ.get("PLATFORM_CONTRIBUTIONS_EXCASSO_COMPONENT", "990"))
+# Bank working days after the payroll paid before money not received is "te laat" (reconciliation).
+RECONCILIATION_OVERDUE_BANK_DAYS = int(os.environ.get("PLATFORM_RECONCILIATION_OVERDUE_BANK_DAYS", "5"))
 
 LOGGING = {
     "version": 1,

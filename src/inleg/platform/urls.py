@@ -10,6 +10,7 @@ from inleg.platform.employees import views as employees
 from inleg.platform.home import home
 from inleg.platform.integrations import views as integrations
 from inleg.platform.ledger import views as ledger
+from inleg.platform.reconciliation import views as reconciliation
 
 account_urls = (
     [
@@ -76,8 +77,21 @@ bank_urls = (
     [
         path("", bank.files, name="files"),
         path("files/<int:file_id>/", bank.file, name="file"),
+        path("credits/<int:credit_id>/", bank.credit, name="credit"),
+        path("credits/<int:credit_id>/place/", bank.place, name="place"),
+        path("credits/<int:credit_id>/return/", bank.send_back, name="return"),
     ],
     "bank",
+)
+
+reconciliation_urls = (
+    [
+        path("", reconciliation.latest, name="latest"),
+        path("<str:period>/", reconciliation.period, name="period"),
+        path("<str:period>/download.<str:kind>", reconciliation.download, name="download"),
+        path("employments/<int:employment_id>/", reconciliation.employment, name="employment"),
+    ],
+    "reconciliation",
 )
 
 urlpatterns = [
@@ -91,5 +105,6 @@ urlpatterns = [
     path("contributions/", include(contribution_urls)),
     path("pension-accounts/", include(ledger_urls)),
     path("bank/", include(bank_urls)),
+    path("reconciliation/", include(reconciliation_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

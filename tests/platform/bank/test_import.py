@@ -183,6 +183,8 @@ def test_the_command_imports_for_the_employer_and_says_what_it_did(
     assert done.returncode == 2  # one file refused; the others read
     assert lines[0].endswith("ingelezen (camt.053.001.02): 2 nieuwe bijschrijvingen (0 herkend, 2 niet herkend), "
                              "0 terugboekingen, 0 genegeerd, 0 al eerder ingelezen")  # fmt: skip
-    assert lines[1].endswith("0 nieuwe bijschrijvingen (0 herkend, 0 niet herkend), 0 terugboekingen, 0 genegeerd, "
+    assert lines[1].endswith("batch.xml: 2 geboekt in het grootboek, 0 wachten op een beslissing")
+    assert lines[2].endswith("0 nieuwe bijschrijvingen (0 herkend, 0 niet herkend), 0 terugboekingen, 0 genegeerd, "
                              "2 al eerder ingelezen")  # fmt: skip
-    assert "niet ingelezen: dit is geen rekeningafschrift (camt.053) maar een betaalopdracht (pain.001)" in lines[2]
+    assert lines[3].endswith("batch.xml: 0 geboekt in het grootboek, 0 wachten op een beslissing")  # read twice
+    assert "niet ingelezen: dit is geen rekeningafschrift (camt.053) maar een betaalopdracht (pain.001)" in lines[4]

@@ -44,6 +44,7 @@ def import_files(args: argparse.Namespace) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     from inleg.platform.accounts.models import Company
+    from inleg.platform.bank.booking import book_pending
     from inleg.platform.bank.models import StatementFile
     from inleg.platform.bank.services import import_file
     from inleg.platform.integrations.models import LoketConnection
@@ -75,6 +76,8 @@ def import_files(args: argparse.Namespace) -> int:
                 f"({record.matched} herkend, {record.unrecognised} niet herkend), {record.reversals} terugboekingen, "
                 f"{record.ignored} genegeerd, {record.duplicates} al eerder ingelezen"
             )
+            outcome = book_pending(company)
+            print(f"{name}: {outcome.booked} geboekt in het grootboek, {outcome.waiting} wachten op een beslissing")
     return EXIT_BAD_INPUT if refused else 0
 
 

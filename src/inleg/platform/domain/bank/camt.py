@@ -59,6 +59,16 @@ def schema(version: str) -> xmlschema.XMLSchema:
         return xmlschema.XMLSchema(str(file))
 
 
+@cache
+def fast_schema(version: str) -> etree.XMLSchema:
+    """The same XSD compiled by libxml2 (lxml): checks a 100,000-entry statement in a second where xmlschema, pure
+    Python, takes a minute. It only says whether a file is valid; xmlschema words the refusal (element, path, line)."""
+    path = resources.files("inleg.platform.domain.bank") / "xsd" / f"{version}.xsd"
+    with resources.as_file(path) as file:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        return etree.XMLSchema(etree.parse(str(file), parser))
+
+
 def _parse_xml(data: bytes) -> etree._Element:
     if not data.strip():
         raise UnreadableStatement(
@@ -106,6 +116,12 @@ def _version_of(root: etree._Element) -> str:
 
 
 def _validate(root: etree._Element, version: str) -> None:
+    try:
+        if fast_schema(version).validate(root):
+            return
+        fast_error = fast_schema(version).error_log.last_error
+    except etree.Error:  # libxml2 gives up on some trees (an unresolved entity): xmlschema decides
+        fast_error = None
     # xmlschema reads lxml's elements (and gives their source lines); its type hints name only ElementTree's.
     for error in schema(version).iter_errors(cast(Any, root)):
         element = error.elem
@@ -117,6 +133,13 @@ def _validate(root: etree._Element, version: str) -> None:
             f"({error.path}): {_NAMESPACE.sub('', error.reason or '').rstrip('.')}. Er is niets ingelezen.",
             code="schema",
             line=line,
+        )
+    if fast_error is not None:  # libxml2 refused what xmlschema accepts: refuse it too (whole), in libxml2's words
+        raise UnreadableStatement(
+            f"het rekeningafschrift voldoet niet aan het schema {version}: regel {fast_error.line}: "
+            f"{_NAMESPACE.sub('', fast_error.message).rstrip('.')}. Er is niets ingelezen.",
+            code="schema",
+            line=fast_error.line,
         )
 
 

@@ -92,12 +92,13 @@ HELP_PART_TIME = _(
 )
 SETTINGS: list[tuple[Any, list[Setting]]] = [
     (_("Fonds"), [
-        Setting("name", _("Omschrijving"), _("De naam van het fonds zoals die op de loonstrook en in overzichten staat.")),
+        Setting("name", _("Omschrijving"), _(
+            "De naam van het fonds zoals die in de overzichten staat.")),
         Setting("kind", _("Soort fonds"), _(
             "Stuurt de berekening voor enkele sectoren; meestal n.v.t. Komt het fonds uit de cao, laat het dan "
             "zoals het is. Uren inclusief overuren telt bij herrekening per uur ook de overuren mee."), KINDS),
         Setting("external_code", _("Externe fondscode"), _(
-            "De code waaronder het fonds bekend is bij een externe partij, voor de gegevensuitwisseling met die partij.")),
+            "De code waaronder een externe partij het fonds kent; gaat mee bij de gegevensuitwisseling.")),
     ]),
     (_("Ingangsmoment / Eindmoment (Aanvullende maanden)"), [
         Setting("entry_age", _("Ingangsmoment leeftijd"), _(
@@ -108,7 +109,7 @@ SETTINGS: list[tuple[Any, list[Setting]]] = [
         Setting("entry_extra_months", _("Ingangsmoment aanvullende maanden"), _(
             "Zoveel kalendermaanden na die dag begint de deelname pas.")),
         Setting("exit_age", _("Eindmoment leeftijd"), _(
-            "De leeftijd waarop de deelname stopt; het fonds geldt tot en met de dag ervoor. Leeg: geen eindleeftijd.")),
+            "De leeftijd waarop de deelname stopt; het fonds geldt tot de dag ervoor. Leeg: geen eindleeftijd.")),
         Setting("exit_moment", _("Eindmoment datum"), _("Welke dag de leeftijd als bereikt telt."), MOMENTS),
         Setting("exit_extra_months", _("Eindmoment aanvullende maanden"), _(
             "Zoveel kalendermaanden later stopt de deelname.")),
@@ -305,7 +306,7 @@ NEW_FUND = {
 def sides_differ(settings: dict[str, Any]) -> list[str]:
     """Thresholds whose unit or PT-herrek. differ between premium and remittance (the seed's screen has one)."""
     differ = []
-    for short, (key, label) in THRESHOLDS.items():
+    for key, label in THRESHOLDS.values():
         default = {"unit": "year", "part_time": False}
         p = (settings.get("premium") or {}).get(key) or default
         t = (settings.get("total") or {}).get(key) or default
@@ -417,7 +418,9 @@ def reason(error: FundError) -> str:
 
 def message(label: Any, error: FundError, typed: Any) -> str:
     shown = "" if typed is None else str(typed)
-    if not shown.strip() and not isinstance(error, UnknownChoice):
+    if not shown.strip():
+        if isinstance(error, UnknownChoice):
+            return str(_("%(field)s is leeg; kies een waarde uit de lijst.") % {"field": label})
         return str(_("%(field)s is leeg; vul het in.") % {"field": label})
     return str(_("%(field)s: “%(value)s” %(reason)s.") % {"field": label, "value": shown, "reason": reason(error)})
 

@@ -25,6 +25,7 @@ from inleg.funds.errors import FundError
 from inleg.sandbox.classic.fund_form import (
     LABELS,
     NEW_FUND,
+    ORIGINS,
     TABLE_COLUMNS,
     TOTAL_NAMES,
     BaseFormSet,
@@ -136,11 +137,17 @@ class Save:
         if spot.field == "base" and spot.row is not None and spot.row < len(base_forms):
             row = self.formset.forms[base_forms[spot.row]]
             column = spot.column or "component"
-            label = _("Grondslag opbouw regel %(n)s, %(c)s") % {
-                "n": base_forms[spot.row] + 1, "c": _("Component") if column == "component" else _("Herkomst")}  # fmt: skip
-            row.add_error(column, message(label, error, row.data.get(row.add_prefix(column), "")))
+            name = _("Component") if column == "component" else _("Herkomst")
+            label = _("Grondslag opbouw regel %(n)s, %(c)s") % {"n": base_forms[spot.row] + 1, "c": name}
+            typed = row.data.get(row.add_prefix(column), "")
+            if column == "origin":
+                typed = dict(ORIGINS).get(typed, typed)
+            row.add_error(column, message(label, error, typed))
         elif spot.field in self.form.fields:
-            self.form.add_error(spot.field, message(LABELS[spot.field], error, self.form.data.get(spot.field, "")))
+            typed = self.form.data.get(spot.field, "")
+            choices = getattr(self.form.fields[spot.field].widget, "choices", None)
+            shown = dict(choices).get(typed, typed) if choices and typed else typed  # a choice by its Dutch name
+            self.form.add_error(spot.field, message(LABELS[spot.field], error, shown))
         else:
             self.form.add_error(None, message(error.field, error, error.value))
 

@@ -295,7 +295,7 @@ def initial_from(settings: dict[str, Any], name: str) -> dict[str, Any]:
     return out
 
 
-NEW_FUND = {
+NEW_FUND: dict[str, Any] = {
     "kind": "none", "external_code": "", "entry": None, "exit": None, "recalc_unit": "period", "cumulative": False,
     "franchise_kind": "fixed", "franchise_age_test": "jan1", "franchise_table": [], "percentage_kind": "fixed",
     "percentage_age_test": "jan1", "percentage_table": [],

@@ -85,7 +85,8 @@ def test_each_group_of_settings_is_saved_as_the_engines_json_and_read_back(seede
         assert shown in page, shown
     # Grondslag opbouw: 601 (premium of fund 1, part of 265 with -1) counts with the opposite sign beside 265.
     assert "tegengesteld: + bedrag (deel van 265)" in page
-    assert "Herkomst" in page and "JAAR GRSL3" in page
+    assert "Herkomst" in page
+    assert "JAAR GRSL3" in page
     # Saving the form unchanged gives the same JSON (the way back is the way there).
     before = dict(fund.settings)
     again = client.post(f"/classic/{admin.pk}/fondsen/4/", {**form(), "base-INITIAL_FORMS": "3"})
@@ -165,7 +166,9 @@ def test_creating_a_fund_takes_over_its_standard_components(seeded: Any) -> None
     assert (remittance.description, remittance.category, remittance.in_257, remittance.in_265) == (
         "Afdr. fonds 7", 40, 0, 0)  # fmt: skip
     page = client.get(f"/classic/{admin.pk}/fondsen/7/").content.decode()
-    assert "Gekoppelde componenten" in page and "Prem. fonds 7" in page and "Afdr. fonds 7" in page
+    assert "Gekoppelde componenten" in page
+    assert "Prem. fonds 7" in page
+    assert "Afdr. fonds 7" in page
     # The seed's funds carry the same two components the payroll run books on.
     assert set(admin.components.filter(key__in=(601, 701, 602, 702)).values_list("key", flat=True)) == {
         601, 701, 602, 702}  # fmt: skip
@@ -175,12 +178,15 @@ def test_an_abp_scheme_is_chosen_from_the_list_with_its_sources(seeded: Any) -> 
     admin = admin_of(20002)
     client = staff()
     listing = html.unescape(client.get(f"/classic/{admin.pk}/fondsen/abp/").content.decode())
-    assert "abp-op-laag-2024" in listing and "abp-op-hoog-2024" in listing
+    assert "abp-op-laag-2024" in listing
+    assert "abp-op-hoog-2024" in listing
     assert "pfzw" not in listing  # only ABP's schemes here
     assert "https://www.abp.nl/pensioen-bij-abp/pensioen-1-2-3/laag-2-militairen" in listing  # a source, shown
     chosen = html.unescape(client.get(add_url(admin) + "?preset=abp-op-laag-2024").content.decode())
     # The preset's figures (abp-op-laag-2024.json: 8.1000 / 27.0000, franchise 15850.00) prefill the form.
-    assert 'value="8,1000"' in chosen and 'value="27,0000"' in chosen and 'value="15850,00"' in chosen
+    assert 'value="8,1000"' in chosen
+    assert 'value="27,0000"' in chosen
+    assert 'value="15850,00"' in chosen
     data = form(number="5", preset="abp-op-laag-2024", name="ABP OP/NP laag", premium_percentage="8,1000",
                 total_percentage="27,0000", franchise_premium="15850,00", franchise_total="15850,00",
                 min_premium="0,00", min_total="0,00")  # fmt: skip
@@ -207,7 +213,8 @@ def test_a_change_from_a_date_in_the_year_is_a_new_version(seeded: Any) -> None:
         (date(2024, 1, 1), "7.5"), (date(2024, 7, 1), "8.0000")]  # fmt: skip
     assert fund.settings["premium"]["percentage"] == "8.0000"  # the latest version is what the run reads today
     page = client.get(edit).content.decode()
-    assert "01-01-2024" in page and "01-07-2024" in page
+    assert "01-01-2024" in page
+    assert "01-07-2024" in page
     # The same date again corrects that version instead of adding one.
     assert client.post(edit, {**changed, "premium_percentage": "8,2500"}).status_code == 302
     assert fund.versions.count() == 2

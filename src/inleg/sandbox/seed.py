@@ -28,6 +28,7 @@ from inleg.sandbox.core.models import (
     Shift,
     Wage,
     WorkingHours,
+    fund_components,
     next_versions,
 )
 from inleg.sandbox.core.rights import ALL_ACTIVITIES, Right
@@ -137,8 +138,7 @@ def components_for(admin: PayrollAdministration, with_pensify: bool) -> list[Pay
                          deduction_or_payment=1, to_excasso=True, is_free=True),
     ]  # fmt: skip
     for number, _name, _kind in FUNDS:
-        rows.append(PayrollComponent(administration=admin, key=600 + number, description=f"Prem. fonds {number}",
-                                     category=40, deduction_or_payment=1, sign=-1, in_265=-1))  # fmt: skip
+        rows.extend(fund_components(admin, number))
     if with_pensify:
         rows.append(
             PayrollComponent(administration=admin, key=PENSIFY_KEY, description="Pensify Inleg", category=7,

@@ -146,3 +146,20 @@ def payroll(request: HttpRequest, admin_id: str) -> HttpResponse:
     runs = PayrollRun.objects.filter(administration=admin).select_related("period").exclude(status=RunStatus.REMOVED)
     context = {"admin": admin, "form": form, "runs": runs, "done": RunStatus.DONE, "problem": problem}
     return render(request, "sandbox/classic/payroll.html", context)
+
+
+@staff_member_required
+def run_results(request: HttpRequest, admin_id: str, run_id: str) -> HttpResponse:
+    """The result lines of one run, per employment: gross, fund premiums and remittances, totals, excasso."""
+    from inleg.sandbox.core.models import COLUMNS, PayrollRun
+
+    admin = get_object_or_404(PayrollAdministration, pk=admin_id)
+    run = get_object_or_404(PayrollRun.objects.select_related("period"), pk=run_id, administration=admin)
+    employments: dict[Any, dict[str, Any]] = {}
+    for line in run.results.select_related("employment__employee").order_by(
+        "employment__employee__employee_number", "component_key", "column"
+    ):
+        entry = employments.setdefault(line.employment_id, {"employment": line.employment, "lines": []})
+        entry["lines"].append({"line": line, "column": COLUMNS.get(line.column, "")})
+    context = {"admin": admin, "run": run, "employments": list(employments.values())}
+    return render(request, "sandbox/classic/run.html", context)

@@ -348,6 +348,51 @@ class Fund(models.Model):
             check_fund(self.case_fund())
 
 
+# Components a fund brings with it (Loket's "Gekoppelde componenten"): its premium, withheld from the wage
+# (600 + n), and its remittance, employee and employer part together, booked as employer costs (700 + n).
+# The payroll run writes its fund lines on these numbers.
+FUND_PREMIUM_BASE, FUND_REMITTANCE_BASE = 600, 700
+
+
+def fund_components(admin: PayrollAdministration, number: int) -> list[PayrollComponent]:
+    """The standard components of fund ``number`` (not saved): premium 600 + n and remittance 700 + n."""
+    return [
+        PayrollComponent(administration=admin, key=FUND_PREMIUM_BASE + number, description=f"Prem. fonds {number}",
+                         category=40, deduction_or_payment=1, sign=-1, in_265=-1),
+        PayrollComponent(administration=admin, key=FUND_REMITTANCE_BASE + number, description=f"Afdr. fonds {number}",
+                         category=40),
+    ]  # fmt: skip
+
+
+class FundVersion(models.Model):
+    """The settings of a fund from a date (geldig vanaf): a change inside the year is a new version.
+
+    ``Fund.settings`` holds the settings of the latest version, which is what the payroll run reads until the
+    engine takes dated settings (see the sandbox README).
+    """
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="versions", verbose_name=_("fonds"))
+    valid_from = models.DateField(_("geldig vanaf"))
+    name = models.CharField(_("naam"), max_length=60)
+    settings = models.JSONField(_("instellingen"))
+    preset = models.CharField(_("regeling"), max_length=60, blank=True, help_text=_("de regeling (preset) gekozen"))
+    saved = models.DateTimeField(_("opgeslagen"), auto_now=True)
+    saved_by = models.ForeignKey(
+        "LoketUser", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("door")
+    )
+
+    class Meta:
+        verbose_name = _("versie van een fonds")
+        verbose_name_plural = _("versies van fondsen")
+        ordering = ("fund", "valid_from")
+        constraints = [  # noqa: RUF012
+            models.UniqueConstraint(fields=["fund", "valid_from"], name="unique_fund_version_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund} vanaf {self.valid_from:%d-%m-%Y}"
+
+
 class Shift(models.Model):
     """A shift (dienst) of the wage model: its full-time hours per week are what a part-time factor divides by."""
 

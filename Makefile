@@ -10,8 +10,9 @@ DEMO_CASE := examples/demo-case.json
 DEMO_KEYS := var/demo-keys.env
 DEMO_PLATFORM := set -a && . ./$(DEMO_KEYS) && set +a && export PLATFORM_DEBUG=1 && export PLATFORM_EMAIL_BACKEND=inleg.platform.app.outbox.DatabaseBackend &&
 
-# Debian packages the tests need: a real PostgreSQL server for the production path, chromium for pages.
-SYSTEM_PACKAGES := postgresql chromium
+# Debian packages the tests need: a real PostgreSQL server for the production path, chromium for pages, gettext for
+# the check that every marked text is in the catalogues.
+SYSTEM_PACKAGES := postgresql chromium gettext
 
 .PHONY: demo test install system-deps standalone lint typecheck imports migrations unit bench clean
 

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import ast
 import gettext
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,3 +69,19 @@ def test_the_compiled_catalogue_says_what_the_po_says(folder: Path) -> None:
         compiled = gettext.GNUTranslations(mo)
     stale = [msgid for _, msgid, msgstr in entries(folder / "django.po") if compiled.gettext(msgid) != msgstr]
     assert stale == [], "run compilemessages"
+
+
+@pytest.mark.parametrize("project", ["platform", "sandbox"])
+def test_every_marked_text_is_in_the_catalogue(project: str, tmp_path: Path) -> None:
+    """makemessages over a copy of the project finds no text the catalogue lacks (a text marked but never added)."""
+    copy = tmp_path / project
+    shutil.copytree(SRC / project, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    env = {**os.environ, "PLATFORM_DEBUG": "1", "DJANGO_SETTINGS_MODULE": f"inleg.{project}.settings"}
+    admin = Path(sys.executable).with_name("django-admin")
+    subprocess.run(
+        [str(admin), "makemessages", "-l", "en", "--no-location", "--no-obsolete"],
+        cwd=copy, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    ours = {msgid for _, msgid, _ in entries(SRC / project / "locale/en/LC_MESSAGES/django.po")}
+    found = {msgid for _, msgid, _ in entries(copy / "locale/en/LC_MESSAGES/django.po")}
+    assert sorted(found - ours) == [], "run makemessages -l en and translate the new texts"

@@ -94,8 +94,8 @@ def contribution(admin: PayrollAdministration, base: list[dict[str, Any]]) -> li
             coefficient = sum(c.in_257 if t == 257 else c.in_265 for t in present)
             if present and any((c.in_257 if t == 257 else c.in_265) for t in present):
                 sign = "+" if -coefficient > 0 else "−"
-                notes.append(_("tegengesteld: %(s)s bedrag (deel van %(t)s)") % {
-                    "s": sign, "t": " en ".join(str(t) for t in present)})  # fmt: skip
+                both = (" " + _("en") + " ").join(str(t) for t in present)
+                notes.append(_("tegengesteld: %(s)s bedrag (deel van %(t)s)") % {"s": sign, "t": both})
             else:
                 notes.append(_("eigen besturing: %(s)s bedrag") % {"s": "+" if c.sign > 0 else "−"})
     return notes

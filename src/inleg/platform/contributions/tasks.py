@@ -87,8 +87,8 @@ def execute_chunk(run_pk: int, employment_pks: list[int], *, now: Callable[[], d
         )
         services.chunk_finished(chunk)
         return "failed"
-    for pk, error in refused.items():
-        reason, who = _refusal(error)
+    for pk, problem in refused.items():
+        reason, who = _refusal(problem)
         WriteFailure.objects.create(run_id=run_pk, employment_id=pk, component_key=0, reason=reason, who=who)
     employments = [e for e in employments if e.pk not in refused]
     loket, journal = adapter(client), services.DbJournal(company)

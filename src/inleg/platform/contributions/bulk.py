@@ -97,11 +97,6 @@ def take_leases(pairs: Iterable[Pair], holder: str, lease: timedelta) -> set[Pai
     wanted = set(pairs)
     if not wanted:
         return set()
-    WriteLock.objects.bulk_create(
-        [WriteLock(employment_id=e, component_key=k) for e, k in sorted(wanted)],
-        batch_size=IN_BATCH,
-        ignore_conflicts=True,
-    )
     now = timezone.now()
     free = Q(holder="") | Q(held_until__lt=now) | Q(holder=holder)
     by_key: dict[int, list[str]] = {}
@@ -110,9 +105,18 @@ def take_leases(pairs: Iterable[Pair], holder: str, lease: timedelta) -> set[Pai
     taken: set[Pair] = set()
     for key, employment_ids in by_key.items():
         for part in _slices(sorted(employment_ids)):
-            WriteLock.objects.filter(free, component_key=key, employment_id__in=part).update(
-                holder=holder, held_until=now + lease
+            leased = WriteLock.objects.filter(free, component_key=key, employment_id__in=part)
+            if leased.update(holder=holder, held_until=now + lease) == len(part):
+                taken.update((e, key) for e in part)  # every row existed and was free: all ours, nothing to ask
+                continue
+            # Rows not made yet (a component written for the first time) are made, then taken the same way; a row
+            # another worker holds stays theirs.
+            WriteLock.objects.bulk_create(
+                [WriteLock(employment_id=e, component_key=key) for e in part],
+                batch_size=IN_BATCH,
+                ignore_conflicts=True,
             )
+            leased.update(holder=holder, held_until=now + lease)
             mine = WriteLock.objects.filter(holder=holder, component_key=key, employment_id__in=part)
             taken.update((e, key) for e in mine.values_list("employment_id", flat=True))
     return taken & wanted

@@ -3,6 +3,7 @@
 The domain's errors (``DomainError(field, value, problem)``) carry English problem texts for the log and the
 developer; a page never shows those. ``explain`` names the field as the employer knows it, the value that was
 refused, and what to do about it. Loket's errors are said as integrations/problems.py says them.
+``refusal`` says the same for a write run's failure line, with who must act on it.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from inleg.loket import errors as loket_errors
+from inleg.platform.contributions.models import WhoMustAct
 from inleg.platform.contributions.services import NotReady, PeriodAlreadyRun
 from inleg.platform.domain.contributions import errors as contribution_errors
+from inleg.platform.domain.contributions.preview import euro
 from inleg.platform.domain.errors import DomainError
-from inleg.platform.domain.money import InvalidAmount, InvalidPercentage
+from inleg.platform.domain.money import Cents, InvalidAmount, InvalidPercentage
 from inleg.platform.integrations import problems
 
 
@@ -37,6 +40,8 @@ def _field(field: str) -> str:
 def _value(value: object) -> str:
     if value is None or value == "" or value == []:
         return ""
+    if isinstance(value, Cents):  # an amount as the employer writes it, not the type's repr
+        return f" “{euro(value)}”"
     return f" “{value}”"
 
 
@@ -97,3 +102,69 @@ def explain(error: BaseException) -> str:
         "field": field,
         "value": shown,
     }
+
+
+def who_must_act(error: BaseException) -> WhoMustAct:
+    """Who can make a failed write succeed: the employer (the coupling, the components, the scheme), the payroll
+    administrator (Loket's data: periods, salaries), or Pensify (anything else: our fault, not theirs)."""
+    if isinstance(error, NotReady):
+        return WhoMustAct.WERKGEVER
+    if isinstance(error, contribution_errors.NoOpenPeriod | contribution_errors.InvalidPeriod):
+        return WhoMustAct.SALARISADMINISTRATEUR
+    if isinstance(error, contribution_errors.InvalidSalary) or (
+        isinstance(error, InvalidAmount) and error.field == "salary"
+    ):
+        return WhoMustAct.SALARISADMINISTRATEUR
+    if isinstance(error, contribution_errors.UnknownPeriod):
+        return WhoMustAct.WERKGEVER
+    return WhoMustAct.PLATFORM
+
+
+def refusal(error: BaseException) -> tuple[str, WhoMustAct]:
+    """(reason, who must act) for an employment a write run could not write, in plain Dutch: what happened and
+    what to do; the error itself goes to the log, never onto the page."""
+    if isinstance(error, loket_errors.Forbidden):
+        return (
+            _(
+                "Loket.nl weigert het schrijven: de gekoppelde Loket.nl-gebruiker mist het recht om vaste gegevens "
+                "van werknemers te wijzigen. Geef die gebruiker het recht in Loket.nl en schrijf opnieuw."
+            ),
+            WhoMustAct.WERKGEVER,
+        )
+    if isinstance(error, loket_errors.Conflict):
+        return (
+            _(
+                "Loket.nl had de waarde tussendoor gewijzigd. Schrijf opnieuw; Pensify leest Loket.nl dan eerst "
+                "opnieuw."
+            ),
+            WhoMustAct.PLATFORM,
+        )
+    if isinstance(error, loket_errors.BadRequest | loket_errors.NotFound):
+        # Loket's own words say which value it refused (the issue asks for them); they are Dutch already.
+        detail = str(getattr(error, "detail", "") or "").strip()
+        if detail:
+            return (
+                _("Loket.nl weigert de waarde: %(detail)s. Controleer dit dienstverband in Loket.nl.")
+                % {"detail": detail.rstrip(".")},
+                WhoMustAct.SALARISADMINISTRATEUR,
+            )
+        return (
+            _("Loket.nl weigert de waarde zonder reden te geven. Controleer dit dienstverband in Loket.nl."),
+            WhoMustAct.SALARISADMINISTRATEUR,
+        )
+    if isinstance(error, loket_errors.RateLimited | loket_errors.ServerError | loket_errors.TransportError):
+        return (_("Loket.nl was niet bereikbaar. Schrijf later opnieuw."), WhoMustAct.PLATFORM)
+    if isinstance(error, loket_errors.LoketError):
+        problem = problems.classify(error)
+        who = (
+            WhoMustAct.WERKGEVER
+            if problem in (problems.Problem.NOT_AUTHORISED, problems.Problem.REFUSED)
+            else WhoMustAct.PLATFORM
+        )
+        return (problems.explain(problem), who)
+    if isinstance(error, DomainError):
+        return (explain(error), who_must_act(error))
+    return (
+        _("Er ging iets mis bij Pensify tijdens het schrijven. Wij zoeken het uit; u hoeft niets te doen."),
+        WhoMustAct.PLATFORM,
+    )

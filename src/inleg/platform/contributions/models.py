@@ -243,6 +243,24 @@ class WriteRun(models.Model):
         return self.status in self.OPEN
 
 
+class WriteChunk(models.Model):
+    """One chunk of a write run, named by its first (smallest) employment pk: how many of its employments are
+    counted as done, and whether it finished. A chunk's task delivered twice, or run by two workers at once,
+    counts its employments and itself once: ``done`` only ever rises to what one execution has reached."""
+
+    run = models.ForeignKey(WriteRun, on_delete=models.CASCADE, related_name="chunk_rows")
+    first_employment = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    done = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [  # noqa: RUF012
+            models.UniqueConstraint(fields=["run", "first_employment"], name="one_row_per_write_chunk"),
+            models.CheckConstraint(condition=Q(done__lte=models.F("size")), name="write_chunk_done_within_size"),
+        ]
+
+
 class WriteFailure(models.Model):
     """One employment (and component) the run could not write: why, and who must act."""
 

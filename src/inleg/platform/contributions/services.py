@@ -26,6 +26,7 @@ from inleg.platform.contributions.models import (
     PaidAmount,
     ResultsRead,
     Version,
+    WriteChunk,
     WriteLock,
     WriteRun,
 )
@@ -33,6 +34,7 @@ from inleg.platform.domain import contributions as domain
 from inleg.platform.domain.contributions.errors import ContributionError, UnknownPeriod
 from inleg.platform.domain.contributions.periods import PeriodKey
 from inleg.platform.domain.contributions.preview import PreviewLine
+from inleg.platform.domain.errors import DomainError
 from inleg.platform.domain.money import Cents
 from inleg.platform.employees.models import Employment
 from inleg.platform.integrations.models import LoketConnection
@@ -357,8 +359,12 @@ def plan(
     employments: Iterable[Employment] | None = None,
     now: datetime | None = None,
     client: LoketClient | None = None,
+    refused: dict[int, DomainError] | None = None,
 ) -> CompanyPlan:
-    """The domain's plan per employment; the salary of every period is the one Loket holds now."""
+    """The domain's plan per employment; the salary of every period is the one Loket holds now.
+
+    ``refused``: where one employment's plan cannot be made (a salary Loket holds that is no amount), its error is
+    put here and the others are planned; without it, the error is raised."""
     components = components_of(connection_of(company))
     periods, ran = payroll_periods(company, client)
     first = domain.first_period_for_change(
@@ -368,11 +374,16 @@ def plan(
     rows = employments if employments is not None else writable_employments(company)
     plans: dict[int, domain.EmploymentPlan] = {}
     for employment in rows:
-        salary = _salary(employment)
-        salaries = {p.key: salary for p in periods} if salary is not None else {}
-        plans[employment.pk] = domain.plan_employment(
-            _domain_employment(employment), periods, changes, salaries, first_open=first.key, components=components
-        )
+        try:
+            salary = _salary(employment)
+            salaries = {p.key: salary for p in periods} if salary is not None else {}
+            plans[employment.pk] = domain.plan_employment(
+                _domain_employment(employment), periods, changes, salaries, first_open=first.key, components=components
+            )
+        except DomainError as error:
+            if refused is None:
+                raise
+            refused[employment.pk] = error
     return CompanyPlan(first, components, plans)
 
 
@@ -541,13 +552,38 @@ def release_lock(employment_id: str, component_key: int, holder: str) -> None:
     )
 
 
-def chunk_finished(run_pk: int) -> None:
-    """Count a chunk as done; the last one ends the run."""
+def chunk_of(run_pk: int, employment_pks: Sequence[int]) -> WriteChunk:
+    """The chunk's row (made by its first execution; a second one finds it)."""
+    chunk, _ = WriteChunk.objects.get_or_create(
+        run_id=run_pk, first_employment=min(employment_pks, default=0), defaults={"size": len(employment_pks)}
+    )
+    return chunk
+
+
+def chunk_progress(chunk: WriteChunk, done: int, writes: int) -> None:
+    """Raise the chunk's count of done employments to ``done`` (never lower, never past its size) and the run's by
+    the difference; ``writes`` (real writes to Loket, made by this execution) always count."""
+    done = min(done, chunk.size)
+    with transaction.atomic():
+        counted = WriteChunk.objects.select_for_update().values_list("done", flat=True).get(pk=chunk.pk)
+        added = max(done - counted, 0)
+        if added:
+            WriteChunk.objects.filter(pk=chunk.pk).update(done=done)
+        WriteRun.objects.filter(pk=chunk.run_id).update(
+            done=F("done") + added, writes=F("writes") + writes, progress_at=timezone.now()
+        )
+
+
+def chunk_finished(chunk: WriteChunk) -> None:
+    """Count a chunk as done, once (a second execution of it counts nothing); the last one ends the run."""
     from inleg.platform.contributions.models import WriteFailure
 
+    chunk_progress(chunk, chunk.size, 0)
     with transaction.atomic():
-        WriteRun.objects.filter(pk=run_pk).update(chunks_done=F("chunks_done") + 1)
-        run = WriteRun.objects.select_for_update().get(pk=run_pk)
+        if not WriteChunk.objects.filter(pk=chunk.pk, finished_at__isnull=True).update(finished_at=timezone.now()):
+            return
+        WriteRun.objects.filter(pk=chunk.run_id).update(chunks_done=F("chunks_done") + 1)
+        run = WriteRun.objects.select_for_update().get(pk=chunk.run_id)
         if run.chunks_done >= run.chunks and run.is_open:
             failed = WriteFailure.objects.filter(run=run).exists()
             run.status = WriteRun.Status.DONE_WITH_FAILURES if failed else WriteRun.Status.DONE

@@ -15,18 +15,18 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
 from inleg.loket import LoketClient, errors
 from inleg.platform.accounts.models import Company
-from inleg.platform.contributions import bulk, services
+from inleg.platform.contributions import bulk, messages, services
 from inleg.platform.contributions.loket import ClientBulk, ClientWrites
 from inleg.platform.contributions.models import WhoMustAct, WriteFailure, WriteRun
 from inleg.platform.domain import contributions as domain
 from inleg.platform.domain.contributions import LoketWrites
 from inleg.platform.domain.contributions.bulk import LoketBulk, NotProcessed, Pair, pair_of, write_many
+from inleg.platform.domain.errors import DomainError
 from inleg.platform.employees.models import Employment
 from inleg.platform.integrations.services import client_for
 
@@ -49,24 +49,10 @@ def enqueue(run_pk: int, employment_pks: list[int]) -> None:
 
 
 def _refusal(error: Exception) -> tuple[str, str]:
-    """(reason, who must act) for a failed write, in plain Dutch."""
-    if isinstance(error, errors.Forbidden):
-        return (
-            "Loket.nl weigert het schrijven: de gekoppelde Loket-gebruiker mist het recht op vaste gegevens "
-            f"({error.status}). Geef die gebruiker het recht in Loket.nl.",
-            WhoMustAct.WERKGEVER,
-        )
-    if isinstance(error, errors.Conflict):
-        return (
-            "Loket.nl had de waarde tussendoor gewijzigd. Schrijf opnieuw; Pensify leest Loket dan eerst opnieuw.",
-            WhoMustAct.PLATFORM,
-        )
-    if isinstance(error, errors.BadRequest | errors.NotFound):
-        detail = str(getattr(error, "detail", "") or error)
-        return (f"Loket.nl weigert de waarde: {detail}", WhoMustAct.SALARISADMINISTRATEUR)
-    if isinstance(error, errors.RateLimited | errors.ServerError | errors.TransportError):
-        return ("Loket.nl was niet bereikbaar. Schrijf later opnieuw.", WhoMustAct.PLATFORM)
-    return (f"Onverwachte fout bij Pensify ({error.__class__.__name__}). Wij zoeken het uit.", WhoMustAct.PLATFORM)
+    """(reason, who must act) for a failed write, in plain Dutch; the error itself goes to the log."""
+    log.info("write failed: %s: %s", type(error).__name__, error)
+    reason, who = messages.refusal(error)
+    return reason, str(who)
 
 
 def _held_back(changes: domain.Changes, names: dict[int, str]) -> list[tuple[str, str]]:
@@ -75,50 +61,59 @@ def _held_back(changes: domain.Changes, names: dict[int, str]) -> list[tuple[str
 
 
 def execute_chunk(run_pk: int, employment_pks: list[int], *, now: Callable[[], datetime] = timezone.now) -> str:
+    chunk = services.chunk_of(run_pk, employment_pks)
+    if chunk.finished_at is not None:  # the task was delivered again after it ran: nothing is left to do
+        return "done"
     run = WriteRun.objects.select_related("company").get(pk=run_pk)
     company = run.company
     WriteRun.objects.filter(pk=run_pk, status=WriteRun.Status.QUEUED).update(
         status=WriteRun.Status.RUNNING, started_at=timezone.now()
     )
     holder = uuid.uuid4().hex
+    refused: dict[int, DomainError] = {}  # employments whose plan cannot be made (a salary that is no amount)
     try:
         connection = services.connection_of(company)
         client = client_for(connection)
         employments = list(Employment.objects.filter(company=company, pk__in=employment_pks).order_by("pk"))
-        company_plan = services.plan(company, employments=employments, now=now(), client=client)
+        company_plan = services.plan(company, employments=employments, now=now(), client=client, refused=refused)
     except Exception as error:  # the whole chunk cannot start: each of its employments is reported
-        reason, who = _refusal(error) if not isinstance(error, domain.ContributionError) else (str(error), "werkgever")
+        reason, who = _refusal(error)
         log.warning("write run %s: chunk could not start: %s", run_pk, error)
-        for pk in employment_pks:
-            WriteFailure.objects.create(run_id=run_pk, employment_id=pk, component_key=0, reason=reason, who=who)
-        WriteRun.objects.filter(pk=run_pk).update(done=F("done") + len(employment_pks))
-        services.chunk_finished(run_pk)
+        WriteFailure.objects.bulk_create(
+            [
+                WriteFailure(run_id=run_pk, employment_id=pk, component_key=0, reason=reason, who=who)
+                for pk in employment_pks
+            ]
+        )
+        services.chunk_finished(chunk)
         return "failed"
+    for pk, problem in refused.items():
+        reason, who = _refusal(problem)
+        WriteFailure.objects.create(run_id=run_pk, employment_id=pk, component_key=0, reason=reason, who=who)
+    employments = [e for e in employments if e.pk not in refused]
     loket, journal = adapter(client), services.DbJournal(company)
     names = services.component_names(connection)
     plans = {pair_of(p): (employment, p) for employment in employments for p in company_plan.plans[employment.pk]}
     writes: dict[int, int] = {e.pk: 0 for e in employments}
     finished: set[int] = set()  # employments whose every component was written collectively
     chained = list(plans)  # the components for the per-employment loop
+    counted = len(refused)  # this execution's employments done so far (the chunk's count rises to it)
     if bulk_adapter is not None and plans:
         chained = _write_collectively(
             run_pk, plans, bulk_adapter(client, connection.employer_id), company, names, holder, now, writes
         )
         pending = {plans[pair][0].pk for pair in chained}
         finished = {e.pk for e in employments if e.pk not in pending}
-        done_writes = sum(writes[pk] for pk in finished)
-        WriteRun.objects.filter(pk=run_pk).update(
-            done=F("done") + len(finished), writes=F("writes") + done_writes, progress_at=timezone.now()
-        )
+        counted += len(finished)
+        services.chunk_progress(chunk, counted, sum(writes[pk] for pk in finished))
     for employment in employments:
         if employment.pk in finished:
             continue
         for pair in (p for p in chained if plans[p][0].pk == employment.pk):
             writes[employment.pk] += _write_one(run_pk, employment, plans[pair][1], loket, journal, names, holder, now)
-        WriteRun.objects.filter(pk=run_pk).update(
-            done=F("done") + 1, writes=F("writes") + writes[employment.pk], progress_at=timezone.now()
-        )
-    services.chunk_finished(run_pk)
+        counted += 1
+        services.chunk_progress(chunk, counted, writes[employment.pk])
+    services.chunk_finished(chunk)
     return "done"
 
 
@@ -145,7 +140,7 @@ def _write_collectively(
             reason = "Loket.nl verwerkt de opdracht nog. Schrijf straks opnieuw; Pensify leest Loket dan eerst."
             _fail_all(run_pk, plans, taken, reason, WhoMustAct.PLATFORM)
             return left
-        except (errors.LoketError, domain.ContributionError) as error:
+        except (errors.LoketError, DomainError) as error:
             log.warning("write run %s: a collective write failed: %s", run_pk, error)
             _fail_all(run_pk, plans, taken, *_refusal(error))
             return left
@@ -200,7 +195,7 @@ def _write_one(
                     fail(*_refusal(error))
                     return 0
                 continue  # read Loket again and diff anew
-            except (errors.LoketError, domain.ContributionError) as error:
+            except (errors.LoketError, DomainError) as error:
                 fail(*_refusal(error))
                 return 0
             for reason, who in _held_back(result.changes, names):

@@ -206,9 +206,9 @@ def employment(draw: st.DrawFn, index: int, year: int, fund_numbers: list[int], 
 
 
 @st.composite
-def cases(draw: st.DrawFn) -> dict[str, Any]:
-    year = draw(st.integers(2019, 2030))
-    frequency = draw(st.sampled_from(["month", "four_weeks"]))
+def cases(draw: st.DrawFn, year: int | None = None, frequency: str | None = None) -> dict[str, Any]:
+    year = year if year is not None else draw(st.integers(2019, 2030))
+    frequency = frequency if frequency is not None else draw(st.sampled_from(["month", "four_weeks"]))
     n = 12 if frequency == "month" else 13
     numbers = draw(st.lists(st.integers(1, 35), min_size=1, max_size=4, unique=True))
     calendar = payroll_year(year, Frequency(frequency))

@@ -8,6 +8,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from inleg.funds.calendar import Frequency, payroll_year
+
 COMPONENTS: dict[str, dict[str, Any]] = {
     "10": {"name": "Salaris", "sign": 1, "in_257": 1, "in_265": 1},
     "20": {"name": "Bonus", "sign": 1, "in_257": 1, "in_265": 1},
@@ -83,7 +85,22 @@ def moment(draw: st.DrawFn, ages: tuple[int, int]) -> dict[str, Any] | None:
 
 
 @st.composite
-def fund(draw: st.DrawFn, number: int) -> dict[str, Any]:
+def fund(draw: st.DrawFn, number: int, first: date | None = None, last: date | None = None) -> dict[str, Any]:
+    """A fund; with the payroll year's first and last day, sometimes with versions from dates inside it."""
+    settings = draw(fund_settings(number))
+    if first is None or last is None or draw(st.integers(0, 2)) == 0:
+        return settings
+    days = sorted(draw(st.sets(st.dates(first, last), min_size=1, max_size=3)))
+    versions = []
+    for day in days:
+        other = draw(fund_settings(number))
+        changed = draw(st.lists(st.sampled_from([k for k in other if k != "number"]), min_size=1, max_size=6))
+        versions.append({"from": iso(day), **{key: other[key] for key in changed}})
+    return {**settings, "versions": versions}
+
+
+@st.composite
+def fund_settings(draw: st.DrawFn, number: int) -> dict[str, Any]:
     franchise_kind = draw(st.sampled_from(["fixed", "fixed", "age", "birth_year"]))
     percentage_kind = draw(st.sampled_from(["fixed", "fixed", "age", "birth_year"]))
     base_numbers = draw(st.lists(st.sampled_from(NUMBERS), min_size=1, max_size=5, unique=True))
@@ -113,6 +130,31 @@ def fund(draw: st.DrawFn, number: int) -> dict[str, Any]:
 
 
 @st.composite
+def link_spans(draw: st.DrawFn, first: date, year: int) -> list[tuple[date | None, date | None]]:
+    """The dates of one fund's links on an employment: one link, or versions that do not overlap."""
+    if draw(st.integers(0, 2)) > 0:
+        start = draw(st.one_of(st.none(), st.dates(first - timedelta(days=40), date(year, 12, 31))))
+        stop = draw(st.one_of(st.none(), st.dates(start or first, date(year + 1, 1, 10))))
+        return [(start, stop)]
+    count = draw(st.integers(2, 3))
+    cuts = sorted(draw(st.sets(st.dates(first - timedelta(days=40), date(year + 1, 1, 10)), min_size=2 * count,
+                               max_size=2 * count)))  # fmt: skip
+    spans: list[tuple[date | None, date | None]] = []
+    for i in range(count):
+        start, stop = cuts[2 * i], cuts[2 * i + 1]
+        if i > 0 and draw(st.booleans()):
+            previous = spans[-1][1]
+            assert previous is not None
+            start = previous + timedelta(days=1)  # the next version from the day after: no gap
+        spans.append((start, stop))
+    if draw(st.booleans()):
+        spans[0] = (None, spans[0][1])
+    if draw(st.booleans()):
+        spans[-1] = (spans[-1][0], None)
+    return spans
+
+
+@st.composite
 def employment(draw: st.DrawFn, index: int, year: int, fund_numbers: list[int], n: int) -> dict[str, Any]:
     first = date(year, 1, 1)
     birth = draw(st.dates(date(1950, 1, 1), date(2008, 12, 31)))
@@ -120,22 +162,22 @@ def employment(draw: st.DrawFn, index: int, year: int, fund_numbers: list[int], 
     end = draw(st.one_of(st.none(), st.dates(hire, date(year + 1, 1, 31))))
     links = []
     for number in draw(st.lists(st.sampled_from(fund_numbers), min_size=1, unique=True)):
-        start = draw(st.one_of(st.none(), st.dates(first - timedelta(days=40), date(year, 12, 31))))
-        stop = draw(st.one_of(st.none(), st.dates(start or first, date(year + 1, 1, 10))))
-        override = draw(st.sampled_from([None, None, "deviation", "fixed_contribution"]))
-        links.append(
-            {
-                "number": number,
-                "start_date": start and iso(start),
-                "end_date": stop and iso(stop),
-                "deviation": {"premium": draw(percent()), "total": draw(percent())}
-                if override == "deviation"
-                else None,
-                "fixed_contribution": {"premium": draw(money(0, 50_000)), "total": draw(money(0, 150_000))}
-                if override == "fixed_contribution"
-                else None,
-            }
-        )
+        for start, stop in draw(link_spans(first, year)):
+            override = draw(st.sampled_from([None, None, "deviation", "fixed_contribution"]))
+            links.append(
+                {
+                    "number": number,
+                    "start_date": start and iso(start),
+                    "end_date": stop and iso(stop),
+                    "deviation": {"premium": draw(percent()), "total": draw(percent())}
+                    if override == "deviation"
+                    else None,
+                    "fixed_contribution": {"premium": draw(money(0, 50_000)), "total": draw(money(0, 150_000))}
+                    if override == "fixed_contribution"
+                    else None,
+                }
+            )
+    links = draw(st.permutations(links))  # the case's order of links is free
     component_keys = st.sampled_from(["10", "20", "30", "40", "50", "60", "400", "543"])
     periods = []
     for k in draw(st.lists(st.integers(1, n), unique=True, max_size=n)):
@@ -164,11 +206,12 @@ def employment(draw: st.DrawFn, index: int, year: int, fund_numbers: list[int], 
 
 
 @st.composite
-def cases(draw: st.DrawFn) -> dict[str, Any]:
-    year = draw(st.integers(2019, 2030))
-    frequency = draw(st.sampled_from(["month", "four_weeks"]))
+def cases(draw: st.DrawFn, year: int | None = None, frequency: str | None = None) -> dict[str, Any]:
+    year = year if year is not None else draw(st.integers(2019, 2030))
+    frequency = frequency if frequency is not None else draw(st.sampled_from(["month", "four_weeks"]))
     n = 12 if frequency == "month" else 13
     numbers = draw(st.lists(st.integers(1, 35), min_size=1, max_size=4, unique=True))
-    funds = [draw(fund(number)) for number in numbers]
+    calendar = payroll_year(year, Frequency(frequency))
+    funds = [draw(fund(number, calendar.first_day, calendar.last_day)) for number in numbers]
     employments = [draw(employment(i, year, numbers, n)) for i in range(draw(st.integers(1, 3)))]
     return {"year": year, "frequency": frequency, "components": COMPONENTS, "funds": funds, "employments": employments}

@@ -2,7 +2,9 @@
 
 ``calculate_case(data)`` takes a case in the JSON shape of ``docs/fund-cases.md`` and returns its
 results in the same JSON shape; ``parse_case`` and ``scalar.calculate`` / ``batch.calculate`` are the
-parts. This package imports no framework: the sandbox's payroll run and the platform both use it.
+parts. ``recalculate_json`` / ``recalculate`` give the corrections (herrekening) that a change to
+earlier periods of the year books in the current period. This package imports no framework: the
+sandbox's payroll run and the platform both use it.
 """
 
 from __future__ import annotations
@@ -14,10 +16,21 @@ from inleg.funds import batch
 from inleg.funds.cases import parse_case
 from inleg.funds.errors import FundError
 from inleg.funds.population import from_case
+from inleg.funds.recalculation import Correction, Recalculation, recalculate, recalculate_json
 from inleg.funds.results import ResultRow, results_json
 from inleg.funds.scalar import calculate
 
-__all__ = ["FundError", "ResultRow", "calculate", "calculate_case", "parse_case"]
+__all__ = [
+    "Correction",
+    "FundError",
+    "Recalculation",
+    "ResultRow",
+    "calculate",
+    "calculate_case",
+    "parse_case",
+    "recalculate",
+    "recalculate_json",
+]
 
 
 def calculate_case(

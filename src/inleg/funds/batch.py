@@ -15,6 +15,7 @@ import math
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,7 +40,7 @@ from inleg.funds.model import (
     TimeUnit,
 )
 from inleg.funds.numbers import FACTOR_SCALE, HOURS_SCALE, NORM_SCALE, PERCENT_SCALE
-from inleg.funds.population import EPOCH, I64, Bools, Population, from_case
+from inleg.funds.population import EPOCH, I64, NO_END, NO_START, Bools, Population, from_case
 from inleg.funds.results import ResultRow, SideResult
 
 CHUNK_LINKS = 4_096  # links per pass: small temporaries are reused from the heap, not page-faulted in anew
@@ -131,9 +132,106 @@ def compute(pop: Population) -> Columns:
     )
     calendar = _Calendar.of(year)
     for number, fund in pop.funds.items():
+        segments = _segments(year, fund)
         for links in _chunks(np.flatnonzero(pop.link_fund == number)):
-            _FundPass(pop, calendar, fund, links).run(out)
+            _FundPass(pop, calendar, segments, links).run(out)
     return out
+
+
+Segment = tuple[slice, Fund]
+
+
+def _segments(year: PayrollYear, fund: Fund) -> list[Segment]:
+    """Runs of periods computed with one version of the fund: each period takes the one valid on its last day."""
+    versions = [fund.in_period(period.end) for period in year.periods]
+    segments: list[Segment] = []
+    first = 0
+    for k in range(1, year.n + 1):
+        if k == year.n or versions[k] is not versions[first]:
+            segments.append((slice(first, k), versions[first]))
+            first = k
+    return segments
+
+
+def _join[A: np.ndarray](parts: list[A]) -> A:
+    if len(parts) == 1:
+        return parts[0]
+    return cast(A, np.concatenate(parts, axis=1))
+
+
+@dataclass(frozen=True, slots=True)
+class _Days:
+    """One segment's participation, days and hours; ``rank`` the link that applies (None: one link)."""
+
+    part: Bools
+    sv: I64
+    cal: I64
+    hours: I64
+    rank: I64 | None
+
+
+def _cols(values: I64, cols: slice) -> I64:
+    """A (links, periods) array's columns of a segment; a (links, 1) array holds for every period."""
+    return values if values.shape[1] == 1 else values[:, cols]
+
+
+@dataclass(frozen=True, slots=True)
+class _LinkTerms:
+    """A chunk's links by rank: row 0 the first link of each employment-fund, rows 1.. its later ones."""
+
+    start: I64  # (R, links)
+    end: I64
+    has_deviation: Bools
+    deviation: I64  # (R, links, 2)
+    has_fixed: Bools
+    fixed_contribution: I64  # (R, links, 2)
+
+    @classmethod
+    def of(cls, pop: Population, links: I64) -> _LinkTerms:
+        first = cls(
+            pop.link_start[links][None],
+            pop.link_end[links][None],
+            pop.has_deviation[links][None],
+            pop.deviation[links][None],
+            pop.has_fixed[links][None],
+            pop.fixed_contribution[links][None],
+        )
+        later = pop.later_links
+        if later is None:
+            return first
+        at = np.searchsorted(links, later.series)
+        mine = np.flatnonzero((at < links.size) & (links[np.minimum(at, links.size - 1)] == later.series))
+        if mine.size == 0:
+            return first
+        # A slot per later link of its employment-fund: its place among that employment-fund's later links.
+        mine = mine[np.argsort(at[mine], kind="stable")]
+        position = at[mine]
+        run_start = np.r_[True, position[1:] != position[:-1]]
+        index = np.arange(mine.size)
+        rank = index - np.maximum.accumulate(np.where(run_start, index, 0)) + 1
+        count = int(rank.max()) + 1
+        start = np.full((count, links.size), NO_END, np.int64)  # an empty slot: starts after it ends
+        end = np.full((count, links.size), NO_START, np.int64)
+        has_deviation = np.zeros((count, links.size), np.bool_)
+        deviation = np.zeros((count, links.size, 2), np.int64)
+        has_fixed = np.zeros((count, links.size), np.bool_)
+        fixed_contribution = np.zeros((count, links.size, 2), np.int64)
+        for target, source in (
+            (start, first.start),
+            (end, first.end),
+            (has_deviation, first.has_deviation),
+            (deviation, first.deviation),
+            (has_fixed, first.has_fixed),
+            (fixed_contribution, first.fixed_contribution),
+        ):
+            target[0] = source[0]
+        start[rank, position] = later.start[mine]
+        end[rank, position] = later.end[mine]
+        has_deviation[rank, position] = later.has_deviation[mine]
+        deviation[rank, position] = later.deviation[mine]
+        has_fixed[rank, position] = later.has_fixed[mine]
+        fixed_contribution[rank, position] = later.fixed_contribution[mine]
+        return cls(start, end, has_deviation, deviation, has_fixed, fixed_contribution)
 
 
 def _chunks(links: I64) -> Iterator[I64]:
@@ -270,60 +368,113 @@ def _muldiv_exact(num_scalar: int, arrays: list[I64], den_scalar: int, den_array
 
 
 class _FundPass:
-    """One fund over a chunk of its links: arrays of shape (links,) or (links, periods)."""
+    """One fund over a chunk of its links: arrays of shape (links,) or (links, periods).
 
-    def __init__(self, pop: Population, calendar: _Calendar, fund: Fund, links: I64) -> None:
-        self.pop, self.calendar, self.fund, self.links = pop, calendar, fund, links
+    A fund with versions splits the year into segments of periods; each segment's settings are plain
+    Python values again, and the section methods work on that segment's columns (``_enter``). What runs
+    over the year (pension days, cumulative sums) is computed over all columns.
+    """
+
+    def __init__(self, pop: Population, calendar: _Calendar, segments: list[Segment], links: I64) -> None:
+        self.pop, self.calendar, self.segments, self.links = pop, calendar, segments, links
         self.year = calendar.year
         self.e = pop.link_employment[links]
         by, bm, bd = _ymd(pop.birth[self.e])
         self.by, self.bm, self.bd = by[:, None], bm[:, None], bd[:, None]
         self.ptf = pop.part_time_factor[self.e][:, None]
         self.norm = pop.norm_hours[self.e][:, None]
+        self.terms = _LinkTerms.of(pop, links)
+
+    def _enter(self, cols: slice, fund: Fund) -> None:
+        """Point the section methods at one segment: its settings and its columns (views)."""
+        self.fund, self.cols = fund, cols
+        self.cal_start, self.cal_end = self.calendar.start[cols], self.calendar.end[cols]
+        self.part = self.all_part[:, cols]
+        self.sv, self.cal = self.all_sv[:, cols], self.all_cal[:, cols]
+        self.pension, self.hours = self.all_pension[:, cols], self.all_hours[:, cols]
+        self.has_deviation = _cols(self.all_has_deviation, cols)
+        self.deviation = [_cols(d, cols) for d in self.all_deviation]
 
     def run(self, out: Columns) -> None:
-        fund, pop, links = self.fund, self.pop, self.links
-        part, sv, cal, pension, hours = self._days()
-        self.part, self.sv, self.cal, self.pension, self.hours = part, sv, cal, pension, hours
-        raw = np.where(part, self._raw_base(), 0)
+        links = self.links
+        days = [self._days(cols, fund) for cols, fund in self.segments]
+        part: Bools = _join([d.part for d in days])
+        sv, cal, hours = _join([d.sv for d in days]), _join([d.cal for d in days]), _join([d.hours for d in days])
+        counted = np.cumsum(sv, axis=1)
+        pension_total = (self.ptf * counted + FACTOR_SCALE - 1) // FACTOR_SCALE
+        pension = np.diff(pension_total, axis=1, prepend=0)
+        self.all_part, self.all_sv, self.all_cal, self.all_pension, self.all_hours = part, sv, cal, pension, hours
+        terms = self.terms
+        if terms.start.shape[0] == 1:
+            self.all_has_deviation = terms.has_deviation[0][:, None]
+            self.all_deviation = [terms.deviation[0, :, s][:, None] for s in (0, 1)]
+            has_fixed = terms.has_fixed[0][:, None]
+            fixed_amounts = [terms.fixed_contribution[0, :, s][:, None] for s in (0, 1)]
+        else:
+            # Per period the terms of the link valid on the last day the fund applies in it.
+            rank, lane = _join([d.rank for d in days if d.rank is not None]), np.arange(links.size)[:, None]
+            self.all_has_deviation = terms.has_deviation[rank, lane]
+            self.all_deviation = [terms.deviation[rank, lane, s] for s in (0, 1)]
+            has_fixed = terms.has_fixed[rank, lane]
+            fixed_amounts = [terms.fixed_contribution[rank, lane, s] for s in (0, 1)]
+        raws = []
+        for cols, fund in self.segments:
+            self._enter(cols, fund)
+            raws.append(np.where(self.part, self._raw_base(), 0))
+        raw = _join(raws)
         out.participates[links] = part
         out.sv_days[links] = sv
         out.calendar_days[links] = cal
         out.pension_days[links] = pension
         out.hours[links] = hours
         out.raw_base[links] = raw
-        fixed = pop.has_fixed[links][:, None] & part
-        for s, (name, side) in enumerate((("premium", fund.premium), ("total", fund.total))):
-            block = self._side(s, name, side, raw)
+        fixed = has_fixed & part
+        # Fixed-contribution periods skip the calculation, so they stay out of a cumulative year to date.
+        calc = part if terms.start.shape[0] == 1 else part & ~fixed
+        for s in (0, 1):
+            block = self._sides(s, raw, calc)
             block[:, fixed] = 0
-            block[AMOUNT] = np.where(fixed, pop.fixed_contribution[links, s][:, None], block[AMOUNT])
+            block[AMOUNT] = np.where(fixed, fixed_amounts[s], block[AMOUNT])
             out.sides[s][:, links] = block
 
     # section 3
-    def _days(self) -> tuple[Bools, I64, I64, I64, I64]:
-        pop, fund, e, year = self.pop, self.fund, self.e, self.year
+    def _days(self, cols: slice, fund: Fund) -> _Days:
+        pop, e, year = self.pop, self.e, self.year
         first_day = (year.first_day - EPOCH).days
         start = np.maximum(pop.hire[e], first_day)
         if fund.entry is not None:
             start = np.maximum(start, _moment_days(self.by[:, 0], self.bm[:, 0], self.bd[:, 0], fund.entry))
-        start = np.maximum(start, pop.link_start[self.links])
         end = pop.end[e]
         if fund.exit is not None:
             end = np.minimum(end, _moment_days(self.by[:, 0], self.bm[:, 0], self.bd[:, 0], fund.exit) - 1)
-        end = np.minimum(end, pop.link_end[self.links])
-        lo = np.maximum(start[:, None], self.calendar.start[None, :])
-        hi = np.minimum(end[:, None], self.calendar.end[None, :])
-        part: Bools = lo <= hi
-        cal = np.where(part, hi - lo + 1, 0)
-        weekdays = _weekdays_before(hi + 1) - _weekdays_before(lo)
-        sv = np.where(part, np.maximum(weekdays - pop.unpaid[e], 0), 0)
-        counted = np.cumsum(sv, axis=1)
-        pension_total = (self.ptf * counted + FACTOR_SCALE - 1) // FACTOR_SCALE
-        pension = np.diff(pension_total, axis=1, prepend=0)
-        hours = pop.hours[e]
+        cal_start, cal_end = self.calendar.start[cols][None, :], self.calendar.end[cols][None, :]
+        terms = self.terms
+        rank: I64 | None = None
+        if terms.start.shape[0] == 1:
+            lo = np.maximum(np.maximum(start, terms.start[0])[:, None], cal_start)
+            hi = np.minimum(np.minimum(end, terms.end[0])[:, None], cal_end)
+            part: Bools = lo <= hi
+            cal = np.where(part, hi - lo + 1, 0)
+            weekdays = _weekdays_before(hi + 1) - _weekdays_before(lo)
+        else:
+            # Links of one fund never overlap: a period's days are the sum over its links.
+            shape = (e.size, cal_start.shape[1])
+            part, cal, weekdays = np.zeros(shape, np.bool_), np.zeros(shape, np.int64), np.zeros(shape, np.int64)
+            rank, last = np.zeros(shape, np.int64), np.full(shape, NO_START, np.int64)
+            for r in range(terms.start.shape[0]):
+                lo = np.maximum(np.maximum(start, terms.start[r])[:, None], cal_start)
+                hi = np.minimum(np.minimum(end, terms.end[r])[:, None], cal_end)
+                inside = lo <= hi
+                part |= inside
+                cal += np.where(inside, hi - lo + 1, 0)
+                weekdays += np.where(inside, _weekdays_before(hi + 1) - _weekdays_before(lo), 0)
+                later = inside & (hi > last)
+                rank, last = np.where(later, r, rank), np.where(later, hi, last)
+        sv = np.where(part, np.maximum(weekdays - pop.unpaid[e][:, cols], 0), 0)
+        hours = pop.hours[e][:, cols]
         if fund.kind is FundKind.HOURS_INCL_OVERTIME:
-            hours = hours + pop.overtime[e]
-        return part, sv, cal, pension, np.where(part, hours, 0)
+            hours = hours + pop.overtime[e][:, cols]
+        return _Days(part, sv, cal, np.where(part, hours, 0), rank)
 
     # section 4
     def _weights(self) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
@@ -361,10 +512,10 @@ class _FundPass:
     def _raw_base(self) -> I64:
         pop, e = self.pop, self.e
         calculated, fixed, annual = self._weights()
-        base = np.zeros((self.links.size, self.year.n), np.int64)
+        base = np.zeros(self.sv.shape, np.int64)
         for column, weight in calculated.items():
             if weight:
-                base += weight * pop.amounts[e, :, column]
+                base += weight * pop.amounts[e, self.cols, column]
         per_link = np.zeros(self.links.size, np.int64)
         for column, weight in fixed.items():
             if weight:
@@ -391,8 +542,8 @@ class _FundPass:
         on: I64 = {
             AgeTest.JAN1: np.array([(_date(year, 1, 1))], np.int64),
             AgeTest.DEC31: np.array([(_date(year, 12, 31))], np.int64),
-            AgeTest.PERIOD_START: self.calendar.start,
-            AgeTest.PERIOD_END: self.calendar.end,
+            AgeTest.PERIOD_START: self.cal_start,
+            AgeTest.PERIOD_END: self.cal_end,
         }[test][None, :]
         return np.broadcast_to(_age(self.by, self.bm, self.bd, on), self.sv.shape)
 
@@ -449,11 +600,31 @@ class _FundPass:
             percentage = np.full(self.sv.shape, side.percentage, np.int64)
         else:
             percentage = self._from_table(fund.percentage_table, fund.percentage_kind, fund.percentage_age_test, s)
-        deviation = self.pop.has_deviation[self.links][:, None]
-        return np.where(deviation, self.pop.deviation[self.links, s][:, None], percentage)
+        return np.where(self.has_deviation, self.deviation[s], percentage)
 
     # section 7
-    def _side(self, s: int, name: str, side: Side, raw: I64) -> I64:
+    def _sides(self, s: int, raw: I64, calc: Bools) -> I64:
+        """Premium (s = 0) or total (s = 1) over all periods, segment by segment."""
+        if len(self.segments) == 1:
+            cols, fund = self.segments[0]
+            self._enter(cols, fund)
+            block, used = self._side(s, fund.premium if s == 0 else fund.total, raw, own=not fund.cumulative)
+            if fund.cumulative:
+                self._cumulative(block, raw, calc, [(cols, used)])
+            return block
+        block = np.zeros((6, *raw.shape), np.int64)
+        cumulative: list[tuple[slice, _Used]] = []
+        for cols, fund in self.segments:
+            self._enter(cols, fund)
+            block[:, :, cols], used = self._side(s, fund.premium if s == 0 else fund.total, raw[:, cols], own=True)
+            if fund.cumulative:
+                cumulative.append((cols, used))
+        if cumulative:
+            self._cumulative(block, raw, calc, cumulative)
+        return block
+
+    def _side(self, s: int, side: Side, raw: I64, *, own: bool) -> tuple[I64, _Used]:
+        """One segment's thresholds and percentage, and (``own``) its base and amount on its own."""
         fund = self.fund
         if fund.franchise_kind is TableKind.FIXED:
             franchise_amount: Operand = side.franchise.amount
@@ -468,28 +639,72 @@ class _FundPass:
         block = np.zeros((6, *self.sv.shape), np.int64)
         block[MAX], block[FRANCHISE], block[MIN] = maximum, franchise, minimum
         block[PERCENTAGE] = np.where(self.part, percentage, 0)
-        max_used, min_used = side.max_base.amount != 0, side.min_base.amount != 0
-        if not fund.cumulative:
-            b3 = _apply(raw, raw, block[MAX], block[FRANCHISE], block[MIN], max_used, franchise_used, min_used)
+        used = (side.max_base.amount != 0, franchise_used, side.min_base.amount != 0)
+        if own:
+            b3 = _apply(raw, raw, block[MAX], block[FRANCHISE], block[MIN], *used)
             block[BASE] = np.where(self.part, b3, 0)
             block[AMOUNT] = np.where(self.part, muldiv([b3, percentage], [100 * PERCENT_SCALE]), 0)
-            return block
-        # Cumulatief: year-to-date base and thresholds, less what earlier periods already took.
-        ytd = [np.cumsum(a, axis=1) for a in (raw, block[MAX], block[FRANCHISE], block[MIN])]
-        b3 = _apply(ytd[0], ytd[0], ytd[1], ytd[2], ytd[3], max_used, franchise_used, min_used)
-        amount = muldiv([b3, percentage], [100 * PERCENT_SCALE])
-        block[BASE] = np.where(self.part, b3 - self._previous(b3), 0)
-        block[AMOUNT] = np.where(self.part, amount - self._previous(amount), 0)
-        return block
+        return block, used
 
-    def _previous(self, values: I64) -> I64:
-        """Per period, the value at the latest earlier participating period (0 if none)."""
-        periods = np.arange(values.shape[1])
-        last = np.maximum.accumulate(np.where(self.part, periods, -1), axis=1)
-        earlier = np.concatenate([np.full((values.shape[0], 1), -1), last[:, :-1]], axis=1)
-        taken = np.take_along_axis(values, np.maximum(earlier, 0), axis=1)
-        result: I64 = np.where(earlier >= 0, taken, 0)
-        return result
+    def _cumulative(self, block: I64, raw: I64, calc: Bools, segments: list[tuple[slice, _Used]]) -> None:
+        """Cumulatief: steps 1-4 on the year to date, less what the earlier calculated periods took.
+
+        The year to date sums every calculated period so far (base and rounded thresholds), whichever
+        version computed it; a cumulative period applies its own settings and percentage to those sums.
+        """
+        whole = calc is self.all_part  # nothing to leave out: the sums run over every participating period
+        ytd = [np.cumsum(a if whole else np.where(calc, a, 0), axis=1) for a in (raw, block[MAX], block[FRANCHISE])]
+        ytd.append(np.cumsum(block[MIN] if whole else np.where(calc, block[MIN], 0), axis=1))
+        if len(segments) == 1 and segments[0][0] == slice(0, raw.shape[1]):
+            used = segments[0][1]
+            b3 = _apply(ytd[0], ytd[0], ytd[1], ytd[2], ytd[3], *used)
+            amount = muldiv([b3, block[PERCENTAGE]], [100 * PERCENT_SCALE])
+            block[BASE] = np.where(calc, b3 - _previous(b3, calc), 0)
+            block[AMOUNT] = np.where(calc, amount - _previous(amount, calc), 0)
+            return
+        is_cumulative = np.zeros(raw.shape[1], np.bool_)
+        year_b3, year_amount = np.zeros_like(raw), np.zeros_like(raw)
+        for cols, used in segments:
+            base, maximum, franchise, minimum = (a[:, cols] for a in ytd)
+            b3 = _apply(base, base, maximum, franchise, minimum, *used)
+            year_b3[:, cols] = b3
+            year_amount[:, cols] = muldiv([b3, block[PERCENTAGE][:, cols]], [100 * PERCENT_SCALE])
+            is_cumulative[cols] = True
+        taking = calc & is_cumulative[None, :]
+        own = calc & ~is_cumulative[None, :]
+        for field, year_to_date in ((BASE, year_b3), (AMOUNT, year_amount)):
+            taken = _taken_before(year_to_date, np.where(own, block[field], 0), taking)
+            block[field] = np.where(taking, year_to_date - taken, block[field])
+
+
+_Used = tuple[bool, "Bools | bool", bool]  # max, franchise and min used
+
+
+def _previous(values: I64, mask: Bools) -> I64:
+    """Per period, the value at the latest earlier period of ``mask`` (0 if none)."""
+    periods = np.arange(values.shape[1])
+    last = np.maximum.accumulate(np.where(mask, periods, -1), axis=1)
+    earlier = np.concatenate([np.full((values.shape[0], 1), -1), last[:, :-1]], axis=1)
+    taken = np.take_along_axis(values, np.maximum(earlier, 0), axis=1)
+    result: I64 = np.where(earlier >= 0, taken, 0)
+    return result
+
+
+def _taken_before(year_to_date: I64, own: I64, taking: Bools) -> I64:
+    """What the calculated periods before each period took: at the latest cumulative period the year to
+    date, plus what later periods computed on their own took (``own``, zero elsewhere)."""
+    periods = np.arange(own.shape[1])
+    running = np.cumsum(own, axis=1)
+    latest = np.maximum.accumulate(np.where(taking, periods, -1), axis=1)
+    at = np.maximum(latest, 0)
+    settled = np.where(
+        latest >= 0,
+        np.take_along_axis(year_to_date, at, axis=1) - np.take_along_axis(running, at, axis=1),
+        0,
+    )
+    so_far = settled + running  # taken up to and including each period
+    result: I64 = np.concatenate([np.zeros((own.shape[0], 1), np.int64), so_far[:, :-1]], axis=1)
+    return result
 
 
 def _apply(

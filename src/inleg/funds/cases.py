@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from inleg.funds import presets
-from inleg.funds.calendar import Frequency
+from inleg.funds.calendar import Frequency, PayrollYear, payroll_year
 from inleg.funds.errors import (
     ConflictingSettings,
     DuplicateEntry,
@@ -24,6 +25,7 @@ from inleg.funds.errors import (
     OverlappingTable,
     TooManyFunds,
     UnknownChoice,
+    UnknownField,
     UnknownReference,
     WrongType,
 )
@@ -39,6 +41,7 @@ from inleg.funds.model import (
     EmploymentFund,
     Fund,
     FundKind,
+    FundVersion,
     Moment,
     Origin,
     Pair,
@@ -233,13 +236,80 @@ def _base(node: _Node) -> tuple[BaseEntry, ...]:
     return tuple(entries)
 
 
-def fund_from_json(data: Any, path: str = "fund") -> Fund:
-    """One fund in the case format's fund shape (presets aside), validated like a case's funds."""
-    return parse_fund(_Node(data, path))
+def fund_from_json(data: Any, path: str = "fund", year: PayrollYear | None = None) -> Fund:
+    """One fund in the case format's fund shape (presets aside), validated like a case's funds.
+
+    Without ``year`` the dates of its versions are checked for order only, not for lying in the year.
+    """
+    return parse_fund(_Node(data, path), year)
 
 
-def parse_fund(node: _Node) -> Fund:
-    number = node.integer("number")
+# A version may change every setting of a fund but its number (ADR 0008).
+VERSION_FIELDS = (
+    "name",
+    "kind",
+    "external_code",
+    "entry",
+    "exit",
+    "recalc_unit",
+    "cumulative",
+    "franchise_kind",
+    "franchise_age_test",
+    "franchise_table",
+    "percentage_kind",
+    "percentage_age_test",
+    "percentage_table",
+    "premium",
+    "total",
+    "base",
+)
+
+
+def parse_fund(node: _Node, year: PayrollYear | None = None) -> Fund:
+    fund = _settings(node)
+    versions = _versions(node, fund, year)
+    return replace(fund, versions=versions) if versions else fund
+
+
+def _versions(node: _Node, fund: Fund, year: PayrollYear | None) -> tuple[FundVersion, ...]:
+    """A fund's dated versions: each lists the settings that change from its date; the rest carry over."""
+    items = node.items("versions", [])
+    settings = {key: value for key, value in node.data.items() if key in VERSION_FIELDS or key == "number"}
+    versions: list[FundVersion] = []
+    for path, raw in items:
+        version = _Node(raw, path)
+        for key, value in raw.items():
+            if key != "from" and key not in VERSION_FIELDS:
+                reason = (
+                    "a fund's number never changes; a version lists only settings that change"
+                    if key == "number"
+                    else f"not a setting a version can change (one of: from, {', '.join(VERSION_FIELDS)})"
+                )
+                raise UnknownField(version.at(key), value, reason)
+        valid_from = version.day("from")
+        assert valid_from is not None
+        if year is not None and not year.first_day <= valid_from <= year.last_day:
+            raise OutOfRange(
+                version.at("from"),
+                valid_from.isoformat(),
+                f"a version starts inside the payroll year ({year.first_day}..{year.last_day}); "
+                "earlier years are not recalculated",
+            )
+        if versions and valid_from <= versions[-1].valid_from:
+            previous = versions[-1].valid_from.isoformat()
+            if valid_from == versions[-1].valid_from:
+                raise DuplicateEntry(version.at("from"), valid_from.isoformat(), "two versions from the same date")
+            raise InconsistentDates(
+                version.at("from"), valid_from.isoformat(), f"lies before the previous version's from ({previous})"
+            )
+        settings.update({key: value for key, value in raw.items() if key != "from"})
+        versions.append(FundVersion(valid_from, _settings(_Node(settings, path), number=fund.number)))
+    return tuple(versions)
+
+
+def _settings(node: _Node, number: int | None = None) -> Fund:
+    if number is None:
+        number = node.integer("number")
     if not 1 <= number <= MAX_FUNDS:
         raise OutOfRange(node.at("number"), number, f"a fund number lies in 1..{MAX_FUNDS}")
     return Fund(
@@ -306,6 +376,16 @@ def _employment_fund(node: _Node, funds: Mapping[int, Fund]) -> EmploymentFund:
     return EmploymentFund(number, start, end, deviation, fixed_contribution)
 
 
+def _overlap(a: EmploymentFund, b: EmploymentFund) -> bool:
+    latest_start = max(a.start_date or date.min, b.start_date or date.min)
+    return latest_start <= min(a.end_date or date.max, b.end_date or date.max)
+
+
+def _span(link: EmploymentFund) -> str:
+    start = link.start_date.isoformat() if link.start_date else "..."
+    return f"{start}..{link.end_date.isoformat() if link.end_date else ''}"
+
+
 def _period(node: _Node, n: int) -> PeriodInput:
     return PeriodInput(
         period=node.integer("period", low=1, high=n),
@@ -347,9 +427,16 @@ def _employment(node: _Node, funds: Mapping[int, Fund], n: int) -> Employment:
     linked: list[EmploymentFund] = []
     for path, raw in node.items("funds"):
         link = _employment_fund(_Node(raw, path), funds)
-        if any(other.number == link.number for other in linked):
-            raise DuplicateEntry(f"{path}.number", link.number, "fund linked twice to this employment")
-        if norm == 0 and _needs_norm(funds[link.number]):
+        for other in linked:
+            if other.number == link.number and _overlap(other, link):
+                raise DuplicateEntry(
+                    f"{path}.start_date",
+                    link.start_date.isoformat() if link.start_date else None,
+                    f"fund {link.number} is linked twice to this employment on overlapping dates "
+                    f"({_span(other)} and {_span(link)}); a change of terms is a new link from the day after "
+                    "the earlier one ends",
+                )
+        if norm == 0 and any(_needs_norm(version) for version in funds[link.number].all_versions):
             raise NormHoursRequired(
                 node.at("norm_hours_per_week"),
                 node.get("norm_hours_per_week"),
@@ -370,7 +457,7 @@ def _employment(node: _Node, funds: Mapping[int, Fund], n: int) -> Employment:
         part_time_factor=node.fixed("part_time_factor", FACTOR_PLACES),
         norm_hours_per_week=norm,
         fixed=_money_map(node, "fixed"),
-        funds=tuple(sorted(linked, key=lambda link: link.number)),
+        funds=tuple(sorted(linked, key=lambda link: (link.number, link.start_date or date.min))),
         periods=periods,
     )
 
@@ -405,14 +492,15 @@ def parse_case(data: Any) -> Case:
     root = _Node(data, "")
     year = root.integer("year", low=1900, high=2200)
     frequency = root.choice("frequency", Frequency)
-    n = 12 if frequency is Frequency.MONTH else 13
+    calendar = payroll_year(year, frequency)
+    n = calendar.n
     components = _components(root)
     fund_items = root.items("funds")
     if len(fund_items) > MAX_FUNDS:
         raise TooManyFunds(fund_items[MAX_FUNDS][0], len(fund_items), f"a wage model holds at most {MAX_FUNDS} funds")
     funds: dict[int, Fund] = {}
     for path, raw in fund_items:
-        fund = parse_fund(_Node(_with_preset(path, raw), path))
+        fund = parse_fund(_Node(_with_preset(path, raw), path), calendar)
         if fund.number in funds:
             raise DuplicateEntry(f"{path}.number", fund.number, "two funds with the same number")
         funds[fund.number] = fund

@@ -26,6 +26,10 @@ class MissingField(FundError):
         super().__init__(field, None, "required field is missing")
 
 
+class UnknownField(FundError):
+    """A field the format does not know where a typo would silently change nothing (a fund version's)."""
+
+
 class WrongType(FundError):
     """A field holds a value of the wrong JSON type (a number where a string is expected, ...)."""
 

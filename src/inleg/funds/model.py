@@ -157,12 +157,34 @@ class Fund:
     premium: Side
     total: Side
     base: tuple[BaseEntry, ...]
+    # Later settings of this fund within the payroll year, ascending by date (docs/fund-cases.md, ADR 0008).
+    versions: tuple[FundVersion, ...] = ()
+
+    def in_period(self, last_day: date) -> Fund:
+        """The settings a period is computed with: those valid on the period's last day."""
+        current = self
+        for version in self.versions:
+            if version.valid_from <= last_day:
+                current = version.fund
+        return current
+
+    @property
+    def all_versions(self) -> tuple[Fund, ...]:
+        return (self, *(version.fund for version in self.versions))
 
     @property
     def totals_in_base(self) -> tuple[int, ...]:
         """Which of 257 and 265 the base lists (with any origin: excluded still counts as present)."""
         listed = {entry.component for entry in self.base}
         return tuple(t for t in TOTALS if t in listed)
+
+
+@dataclass(frozen=True, slots=True)
+class FundVersion:
+    """A fund's settings from a date inside the payroll year: complete, the same number, no versions of its own."""
+
+    valid_from: date
+    fund: Fund
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +197,11 @@ class Pair:
 
 @dataclass(frozen=True, slots=True)
 class EmploymentFund:
-    """A fund linked to an employment (dienstverbandfonds), with its own dates and overrides."""
+    """A fund linked to an employment (dienstverbandfonds), with its own dates and overrides.
+
+    An employment may link one fund several times on dates that do not overlap: each link is a version
+    of the employment's terms for that fund (a deviation from a date, a fixed contribution that ends).
+    """
 
     number: int
     start_date: date | None = None
@@ -204,8 +230,15 @@ class Employment:
     part_time_factor: int  # ten-thousandths: 3947 = 39.47 %
     norm_hours_per_week: int  # ten-thousandths of an hour
     fixed: dict[int, int]  # vaste gegevens: component -> cents
-    funds: tuple[EmploymentFund, ...]
+    funds: tuple[EmploymentFund, ...]  # by fund number, then start date
     periods: dict[int, PeriodInput]
+
+    def links_by_fund(self) -> dict[int, tuple[EmploymentFund, ...]]:
+        """The links of each fund number (ascending), each fund's versions in date order."""
+        grouped: dict[int, list[EmploymentFund]] = {}
+        for link in self.funds:
+            grouped.setdefault(link.number, []).append(link)
+        return {number: tuple(links) for number, links in sorted(grouped.items())}
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ arrays. Dates are days since 1970-01-01 (int64), money integer cents, factors te
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,6 +30,23 @@ def day_number(day: date | None, default: int) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class LaterLinks:
+    """The second and later links of an employment's fund (dated versions of its terms), in date order.
+
+    ``series`` names the employment-fund (an index into the population's links) each belongs to; the
+    first link of every employment-fund stays in the population's own link columns.
+    """
+
+    series: I64
+    start: I64
+    end: I64
+    has_deviation: Bools
+    deviation: I64  # (V, 2)
+    has_fixed: Bools
+    fixed_contribution: I64  # (V, 2)
+
+
+@dataclass(frozen=True, slots=True)
 class Population:
     year: int
     frequency: Frequency
@@ -48,7 +66,7 @@ class Population:
     hours: I64
     overtime: I64
     unpaid: I64
-    # per employment-fund link (L), in result order
+    # per employment-fund (L), in result order: its first link's dates and terms
     link_employment: I64
     link_fund: I64
     link_start: I64
@@ -57,6 +75,7 @@ class Population:
     deviation: I64  # (L, 2): premium and total percentage
     has_fixed: Bools
     fixed_contribution: I64  # (L, 2): premium and total, cents
+    later_links: LaterLinks | None = None  # an employment-fund's further links, if any has them
 
     @property
     def n_links(self) -> int:
@@ -74,7 +93,8 @@ def from_case(case: Case) -> Population:
     n = 12 if case.frequency is Frequency.MONTH else 13
     numbers: set[int] = set(JAAR_GRSL)
     for fund in case.funds.values():
-        numbers.update(entry.component for entry in fund.base if entry.component not in TOTALS)
+        for version in fund.all_versions:
+            numbers.update(entry.component for entry in version.base if entry.component not in TOTALS)
     for employment in case.employments:
         numbers.update(employment.fixed)
         for period in employment.periods.values():
@@ -88,6 +108,7 @@ def from_case(case: Case) -> Population:
     overtime = np.zeros((e_count, n), np.int64)
     unpaid = np.zeros((e_count, n), np.int64)
     links: list[tuple[int, int, int, int, bool, int, int, bool, int, int]] = []
+    later: list[tuple[int, int, int, int, bool, int, int, bool, int, int]] = []
     for e, employment in enumerate(case.employments):
         for number, amount in employment.fixed.items():
             fixed[e, index[number]] = amount
@@ -96,22 +117,23 @@ def from_case(case: Case) -> Population:
             for number, amount in period.components.items():
                 amounts[e, k, index[number]] = amount
             hours[e, k], overtime[e, k], unpaid[e, k] = period.hours, period.overtime_hours, period.unpaid_days
-        for link in employment.funds:
-            dev, fix = link.deviation, link.fixed_contribution
-            links.append(
-                (
-                    e,
-                    link.number,
-                    day_number(link.start_date, NO_START),
-                    day_number(link.end_date, NO_END),
-                    dev is not None,
-                    dev.premium if dev else 0,
-                    dev.total if dev else 0,
-                    fix is not None,
-                    fix.premium if fix else 0,
-                    fix.total if fix else 0,
+        for chain in employment.links_by_fund().values():
+            for rank, link in enumerate(chain):
+                dev, fix = link.deviation, link.fixed_contribution
+                (links if rank == 0 else later).append(
+                    (
+                        e if rank == 0 else len(links) - 1,
+                        link.number,
+                        day_number(link.start_date, NO_START),
+                        day_number(link.end_date, NO_END),
+                        dev is not None,
+                        dev.premium if dev else 0,
+                        dev.total if dev else 0,
+                        fix is not None,
+                        fix.premium if fix else 0,
+                        fix.total if fix else 0,
+                    )
                 )
-            )
     cols = list(zip(*links, strict=True)) if links else [()] * 10
 
     def ints(values: tuple[int, ...] | list[int]) -> I64:
@@ -142,4 +164,22 @@ def from_case(case: Case) -> Population:
         deviation=np.stack([ints(cols[5]), ints(cols[6])], axis=1).reshape(-1, 2),
         has_fixed=np.array(cols[7], dtype=np.bool_),
         fixed_contribution=np.stack([ints(cols[8]), ints(cols[9])], axis=1).reshape(-1, 2),
+        later_links=_later_links(later, ints),
+    )
+
+
+def _later_links(
+    later: list[tuple[int, int, int, int, bool, int, int, bool, int, int]], ints: Callable[[list[int]], I64]
+) -> LaterLinks | None:
+    if not later:
+        return None
+    cols = [list(values) for values in zip(*later, strict=True)]
+    return LaterLinks(
+        series=ints(cols[0]),
+        start=ints(cols[2]),
+        end=ints(cols[3]),
+        has_deviation=np.array(cols[4], dtype=np.bool_),
+        deviation=np.stack([ints(cols[5]), ints(cols[6])], axis=1),
+        has_fixed=np.array(cols[7], dtype=np.bool_),
+        fixed_contribution=np.stack([ints(cols[8]), ints(cols[9])], axis=1),
     )

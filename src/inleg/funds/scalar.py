@@ -49,7 +49,11 @@ class Days:
 
 @dataclass(slots=True)
 class _YearToDate:
-    """Running sums of a cumulative fund's side (cumulatief berekenen)."""
+    """Running sums of one side over the year's calculated periods (cumulatief berekenen).
+
+    ``base`` and the thresholds sum every calculated period so far (a fixed contribution skips the
+    calculation, so its periods stay out); ``b3`` and ``amount`` are what earlier periods already took.
+    """
 
     base: int = 0
     max: int = 0
@@ -69,6 +73,15 @@ class _Thresholds:
     min_used: bool
 
 
+@dataclass(frozen=True, slots=True)
+class PeriodTerms:
+    """What one period of an employment-fund is computed with, and its participating days."""
+
+    fund: Fund  # the fund's version valid on the period's last day
+    link: EmploymentFund | None  # the link valid on the last day the fund applies in the period
+    days: Days
+
+
 @dataclass(slots=True)
 class _FundYear:
     """Everything one employment-fund needs across the periods of a year."""
@@ -76,8 +89,6 @@ class _FundYear:
     case: Case
     year: PayrollYear
     employment: Employment
-    fund: Fund
-    link: EmploymentFund
     ytd: dict[str, _YearToDate] = field(default_factory=lambda: {"premium": _YearToDate(), "total": _YearToDate()})
 
 
@@ -86,46 +97,52 @@ def calculate(case: Case) -> list[ResultRow]:
     year = payroll_year(case.year, case.frequency)
     rows: list[ResultRow] = []
     for employment in case.employments:
-        for link in employment.funds:
-            state = _FundYear(case, year, employment, case.funds[link.number], link)
-            rows.extend(_fund_rows(state))
+        for number, links in employment.links_by_fund().items():
+            state = _FundYear(case, year, employment)
+            terms = period_terms(year, employment, case.funds[number], links)
+            rows.extend(_period_row(state, number, period, t) for period, t in zip(year.periods, terms, strict=True))
     return rows
 
 
-def participating_days(year: PayrollYear, employment: Employment, fund: Fund, link: EmploymentFund) -> list[Days]:
-    """Section 3: participating SV-days, calendar days, pension days and hours per period."""
-    start, end = fund_span(year, employment, fund, link)
-    days: list[Days] = []
+def period_terms(
+    year: PayrollYear, employment: Employment, fund: Fund, links: tuple[EmploymentFund, ...]
+) -> list[PeriodTerms]:
+    """Section 3 per period, with the fund's version and the link that apply in it.
+
+    A period is computed with the fund's settings valid on its last day, and with the terms of the link
+    valid on the last day the fund applies in it. Its days are those on which any link applies under
+    that version. Pension days run on over the year whatever version or link applies.
+    """
+    terms: list[PeriodTerms] = []
     counted_sv = 0
     pension_so_far = 0
     for period in year.periods:
-        span = overlap(start, end, period.start, period.end)
-        if span is None:
-            days.append(Days(False))
+        version = fund.in_period(period.end)
+        spans: list[tuple[tuple[date, date], EmploymentFund]] = []
+        for link in links:
+            span = overlap(*fund_span(year, employment, version, link), period.start, period.end)
+            if span is not None:
+                spans.append((span, link))
+        if not spans:
+            terms.append(PeriodTerms(version, None, Days(False)))
             continue
         data = employment.periods.get(period.number, _EMPTY_PERIOD)
-        sv = max(sv_days_between(*span) - data.unpaid_days, 0)
+        sv = max(sum(sv_days_between(*span) for span, _ in spans) - data.unpaid_days, 0)
+        cal = sum((span[1] - span[0]).days + 1 for span, _ in spans)
         counted_sv += sv
         # Pensioendagen: ceil(ptf * cumulative SV-days) minus the days already counted this year.
         pension_total = ceil_div(employment.part_time_factor * counted_sv, FACTOR_SCALE)
-        hours = data.hours + (data.overtime_hours if fund.kind is FundKind.HOURS_INCL_OVERTIME else 0)
-        days.append(Days(True, sv, (span[1] - span[0]).days + 1, pension_total - pension_so_far, hours))
+        hours = data.hours + (data.overtime_hours if version.kind is FundKind.HOURS_INCL_OVERTIME else 0)
+        last = max(spans, key=lambda pair: pair[0][1])[1]
+        terms.append(PeriodTerms(version, last, Days(True, sv, cal, pension_total - pension_so_far, hours)))
         pension_so_far = pension_total
-    return days
+    return terms
 
 
-def _fund_rows(state: _FundYear) -> list[ResultRow]:
-    rows = []
-    all_days = participating_days(state.year, state.employment, state.fund, state.link)
-    for period, days in zip(state.year.periods, all_days, strict=True):
-        rows.append(_period_row(state, period, days))
-    return rows
-
-
-def _period_row(state: _FundYear, period: Period, days: Days) -> ResultRow:
-    employment, fund, link = state.employment, state.fund, state.link
-    head = ResultRow(employment.id, fund.number, period.number)
-    if not days.participates:
+def _period_row(state: _FundYear, number: int, period: Period, terms: PeriodTerms) -> ResultRow:
+    employment, fund, link, days = state.employment, terms.fund, terms.link, terms.days
+    head = ResultRow(employment.id, number, period.number)
+    if not days.participates or link is None:
         return head
     data = employment.periods.get(period.number, _EMPTY_PERIOD)
     raw_base = raw_base_of(state.case, state.year, employment, fund, data, days)
@@ -133,11 +150,11 @@ def _period_row(state: _FundYear, period: Period, days: Days) -> ResultRow:
         premium = SideResult(amount=link.fixed_contribution.premium)
         total = SideResult(amount=link.fixed_contribution.total)
     else:
-        premium = _side(state, "premium", fund.premium, period, days, raw_base)
-        total = _side(state, "total", fund.total, period, days, raw_base)
+        premium = _side(state, fund, link, "premium", fund.premium, period, days, raw_base)
+        total = _side(state, fund, link, "total", fund.total, period, days, raw_base)
     return ResultRow(
         employment.id,
-        fund.number,
+        number,
         period.number,
         participates=True,
         sv_days=days.sv,
@@ -257,8 +274,8 @@ def threshold_to_period(
     return div_half_up(numerator, denominator)
 
 
-def _thresholds(state: _FundYear, name: str, side: Side, period: Period, days: Days) -> _Thresholds:
-    fund, employment = state.fund, state.employment
+def _thresholds(state: _FundYear, fund: Fund, name: str, side: Side, period: Period, days: Days) -> _Thresholds:
+    employment = state.employment
     franchise_amount = side.franchise.amount
     if fund.franchise_kind is not TableKind.FIXED:
         key = _age_key(fund.franchise_kind, fund.franchise_age_test, employment.birth_date, state.year.year, period)
@@ -280,8 +297,7 @@ def _thresholds(state: _FundYear, name: str, side: Side, period: Period, days: D
     )
 
 
-def _percentage(state: _FundYear, name: str, side: Side, period: Period) -> int:
-    fund, link = state.fund, state.link
+def _percentage(state: _FundYear, fund: Fund, link: EmploymentFund, name: str, side: Side, period: Period) -> int:
     if link.deviation is not None:
         return link.deviation.premium if name == "premium" else link.deviation.total
     if fund.percentage_kind is TableKind.FIXED:
@@ -303,17 +319,31 @@ def percentage_of(base: int, percentage: int) -> int:
     return div_half_up(base * percentage, 100 * PERCENT_SCALE)
 
 
-def _side(state: _FundYear, name: str, side: Side, period: Period, days: Days, raw_base: int) -> SideResult:
-    t = _thresholds(state, name, side, period, days)
-    percentage = _percentage(state, name, side, period)
-    if not state.fund.cumulative:
-        b3 = apply_thresholds(raw_base, t)
-        return SideResult(t.max, t.franchise, t.min, b3, percentage, percentage_of(b3, percentage))
+def _side(
+    state: _FundYear,
+    fund: Fund,
+    link: EmploymentFund,
+    name: str,
+    side: Side,
+    period: Period,
+    days: Days,
+    raw_base: int,
+) -> SideResult:
+    t = _thresholds(state, fund, name, side, period, days)
+    percentage = _percentage(state, fund, link, name, side, period)
     ytd = state.ytd[name]
     ytd.base += raw_base
     ytd.max += t.max
     ytd.franchise += t.franchise
     ytd.min += t.min
+    if not fund.cumulative:
+        b3 = apply_thresholds(raw_base, t)
+        amount = percentage_of(b3, percentage)
+        ytd.b3 += b3
+        ytd.amount += amount
+        return SideResult(t.max, t.franchise, t.min, b3, percentage, amount)
+    # Cumulatief: steps 1-4 on the year to date with this period's settings and percentage; the period
+    # takes what the year to date comes to less what earlier periods took, however they were computed.
     ytd_t = _Thresholds(ytd.max, ytd.franchise, ytd.min, t.max_used, t.franchise_used, t.min_used)
     b3 = apply_thresholds(ytd.base, ytd_t)
     amount = percentage_of(b3, percentage)

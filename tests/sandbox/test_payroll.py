@@ -237,7 +237,9 @@ def test_a_fund_chain_that_joins_up_with_the_same_terms_is_one_link(known: Emplo
     assert lines[(601, 1)] == Decimal("190.34")  # as in the single-record test above
 
 
-def test_a_fund_that_changes_terms_within_the_year_is_refused_by_name(known: Employment) -> None:
+def test_a_fund_link_that_changes_terms_within_the_year_is_computed(known: Employment) -> None:
+    # Two EmploymentFund records: the seed's terms in January, a deviation of 8 % / 20 % from 1 February. Each is
+    # a dated link of its own; period 3 takes the terms of the link valid on its last day.
     [record] = EmploymentFund.objects.filter(employment=known, fund__number=1)
     record.end_date = date(2024, 1, 31)
     record.save()
@@ -248,12 +250,16 @@ def test_a_fund_that_changes_terms_within_the_year_is_refused_by_name(known: Emp
         deviation_premium=Decimal("8.0000"),
         deviation_total=Decimal("20.0000"),
     )
-    with pytest.raises(PayrollError) as refused:
-        run_period(known.administration, 2024, 3)
-    message = str(refused.value)
-    assert "fonds 1" in message
-    assert str(known.employee.employee_number) in message
-    assert "2024-02-01" in message
+    january = run_period(known.administration, 2024, 1)
+    march = run_period(known.administration, 2024, 3)
+    before = {(r.component_key, r.column): r.value for r in january.results.filter(employment=known)}
+    after = {(r.component_key, r.column): r.value for r in march.results.filter(employment=known)}
+    # base 4000.00 - 17545.00 / 12 (1462.08) = 2537.92 in both months.
+    assert before[(601, 1)] == Decimal("190.34")  # 2537.92 * 7.5 % = 190.344
+    assert before[(701, 3)] == Decimal("558.34")  # 2537.92 * 22 % = 558.3424
+    assert after[(601, 1)] == Decimal("203.03")  # 2537.92 * 8 % = 203.0336
+    assert after[(701, 3)] == Decimal("507.58")  # 2537.92 * 20 % = 507.584
+    assert not march.results.filter(corrects__isnull=False).exists()  # January's terms did not change
 
 
 @pytest.mark.parametrize(

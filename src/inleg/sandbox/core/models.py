@@ -811,6 +811,12 @@ class PayrollRun(models.Model):
     requested_by = models.ForeignKey(LoketUser, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     approved_by = models.ForeignKey(LoketUser, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     error = models.TextField(blank=True, default="")
+    # The fund case this run computed (docs/fund-cases.md): the next run of the year recalculates from it
+    # (herrekening), comparing the year as it was run with the year as it stands then.
+    case = models.JSONField(null=True, blank=True, editable=False)
+    # Changes the recalculation left alone because they reach into a previous year, each as
+    # {"employee": number, "field": Dutch name, "value": date}: the Classic pages show them.
+    not_recalculated = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("verloning")
@@ -827,6 +833,9 @@ class PayrollResult(models.Model):
     column = models.PositiveSmallIntegerField()
     costs_employer = models.BooleanField(default=False)
     value = models.DecimalField(max_digits=12, decimal_places=2)
+    # A herrekening line: the earlier period of the year whose fund amount this line corrects (booked in
+    # this run's period); null for the period's own lines.
+    corrects = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["run", "employment"])]  # noqa: RUF012

@@ -5,8 +5,10 @@ Wage tax is not computed: the results carry no wage tax and no net wage, and the
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +17,9 @@ from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inleg.funds import FundError, calculate_case
+from inleg.funds import Correction, FundError, calculate_case, parse_case, recalculate
+from inleg.funds.cases import VERSION_FIELDS
+from inleg.funds.recalculation import NotRecalculated
 from inleg.sandbox.core.chains import overlapping, overlaps
 from inleg.sandbox.core.models import (
     NET_CATEGORIES,
@@ -23,6 +27,7 @@ from inleg.sandbox.core.models import (
     Employment,
     EmploymentFund,
     Fund,
+    FundVersion,
     LoketUser,
     PayrollAdministration,
     PayrollComponent,
@@ -57,6 +62,7 @@ class Line:
     column: int
     value: Decimal
     costs_employer: bool = False
+    corrects: int | None = None  # a herrekening line: the earlier period it corrects
 
 
 def _valid_on(records: list[Any], day: date) -> Any:
@@ -66,14 +72,26 @@ def _valid_on(records: list[Any], day: date) -> Any:
     return None
 
 
-def _span(start: date, end: date | None) -> str:
-    return f"{start.isoformat()}..{end.isoformat() if end else ''}"
-
-
 def _terms(
     record: EmploymentFund,
 ) -> tuple[tuple[Decimal | None, Decimal | None], tuple[Decimal | None, Decimal | None]]:
     return (record.deviation_premium, record.deviation_total), (record.fixed_premium, record.fixed_total)
+
+
+def _link(number: int, record: EmploymentFund) -> dict[str, Any]:
+    """One employment-fund record as a dated link of the case; the engine takes several per fund."""
+    (deviation_premium, deviation_total), (fixed_premium, fixed_total) = _terms(record)
+    return {
+        "number": number,
+        "start_date": record.start_date.isoformat(),
+        "end_date": record.end_date.isoformat() if record.end_date else None,
+        "deviation": {"premium": str(deviation_premium), "total": str(deviation_total)}
+        if deviation_premium is not None
+        else None,
+        "fixed_contribution": {"premium": str(fixed_premium), "total": str(fixed_total)}
+        if fixed_premium is not None
+        else None,
+    }
 
 
 def _fund_key(number: int, kind: str) -> int:
@@ -90,6 +108,11 @@ class Computation:
         self.year_start = self.periods[0].start_date
         self.components = {c.key: c for c in PayrollComponent.objects.filter(administration=admin)}
         self.funds = {f.number: f for f in Fund.objects.filter(administration=admin)}
+        self.fund_versions: dict[Any, list[FundVersion]] = {}
+        for version in FundVersion.objects.filter(fund__administration=admin, valid_from__lte=period.end_date).order_by(
+            "valid_from"
+        ):
+            self.fund_versions.setdefault(version.fund_id, []).append(version)
         self.employments = list(
             Employment.objects.select_related("employee")
             .filter(overlapping(period.start_date, period.end_date), administration=admin)
@@ -189,7 +212,7 @@ class Computation:
             "year": self.period.year,
             "frequency": self.admin.period_type,
             "components": components,
-            "funds": [self.funds[n].case_fund() for n in numbers],
+            "funds": [self.case_fund(n) for n in numbers],
             "employments": employments,
         }
 
@@ -224,12 +247,7 @@ class Computation:
             )
         year_days = active_days(employment, self.year_start, p.end_date)
         terms = hours_terms(records, *year_days) if year_days else []
-        looking_back = [
-            f["number"]
-            for f in funds
-            if self.funds[f["number"]].settings.get("cumulative")
-            or self.funds[f["number"]].settings.get("recalc_unit") == "pension_days"
-        ]
+        looking_back = sorted({f["number"] for f in funds if self.looks_back(f["number"])})
         if len(terms) > 1 and looking_back:
             raise PayrollError(
                 _(
@@ -253,51 +271,47 @@ class Computation:
         }
 
     def case_funds(self, employment: Employment) -> list[dict[str, Any]]:
+        """Every record of the year (up to this period) of each fund as a dated link of its own (ADR 0008)."""
         numbers = {f.pk: n for n, f in self.funds.items()}
-        chains: dict[int, list[EmploymentFund]] = {}
-        for record in sorted(self.employment_funds.get(employment.pk, []), key=lambda r: r.start_date):
-            chains.setdefault(numbers[record.fund_id], []).append(record)
-        return [self._link(employment, number, chain) for number, chain in sorted(chains.items())]
+        records = sorted(self.employment_funds.get(employment.pk, []), key=lambda r: (numbers[r.fund_id], r.start_date))
+        return [_link(numbers[record.fund_id], record) for record in records]
 
-    def _link(self, employment: Employment, number: int, chain: list[EmploymentFund]) -> dict[str, Any]:
-        """The year's records of one fund (up to this period) as the case's single link of that fund.
+    def case_fund(self, number: int) -> dict[str, Any]:
+        """A fund's settings on the year's first day, with the versions dated after it up to this period's end.
 
-        Records that join up with the same terms are one link. A chain that changes its terms or has a
-        gap inside the year cannot be one link, and computing it as one would get cumulative funds and
-        pension days wrong, so such a run is refused by name rather than computed half right.
+        The settings on 1 January are those of the latest version dated on or before it; a fund whose first
+        version lies inside the year takes that version from 1 January (before it the fund was not defined,
+        so no period before it can have been computed otherwise). A fund without versions (made outside the
+        Fondsen screen) has its ``settings`` for the whole year.
         """
-        first = chain[0]
-        terms = _terms(first)
-        end = first.end_date
-        for record in chain[1:]:
-            if _terms(record) != terms or end is None or record.start_date != end + timedelta(days=1):
-                raise PayrollError(
-                    _(
-                        "fonds %(f)s van dienstverband %(e)s wijzigt in %(y)s (%(a)s en %(b)s): een wijziging "
-                        "binnen het jaar rekent de sandbox niet; laat het fonds het hele jaar gelijk"
-                    )
-                    % {
-                        "f": number,
-                        "e": employment.employee.employee_number,
-                        "y": self.period.year,
-                        "a": _span(first.start_date, end),
-                        "b": _span(record.start_date, record.end_date),
-                    }
-                )
-            end = record.end_date
-        deviation, fixed = terms
+        fund = self.funds[number]
+        versions = self.fund_versions.get(fund.pk, [])
+        if not versions:
+            return fund.case_fund()
+        opening = [v for v in versions if v.valid_from <= self.year_start]
+        first = opening[-1] if opening else versions[0]
+        later = [v for v in versions if v.valid_from > max(self.year_start, first.valid_from)]
         return {
+            **first.settings,
             "number": number,
-            "start_date": first.start_date.isoformat(),
-            "end_date": end.isoformat() if end else None,
-            "deviation": {"premium": str(deviation[0]), "total": str(deviation[1])}
-            if deviation[0] is not None
-            else None,
-            "fixed_contribution": {"premium": str(fixed[0]), "total": str(fixed[1])} if fixed[0] is not None else None,
-        }
+            "name": first.name,
+            "versions": [
+                {"from": v.valid_from.isoformat(), "name": v.name,
+                 **{k: v.settings[k] for k in VERSION_FIELDS if k in v.settings and k != "name"}}
+                for v in later
+            ],
+        }  # fmt: skip
+
+    def looks_back(self, number: int) -> bool:
+        """Whether a fund computes over the whole year in any of its settings of the year (cumulative, pension days)."""
+        fund = self.funds[number]
+        settings = [v.settings for v in self.fund_versions.get(fund.pk, [])] or [fund.settings]
+        return any(s.get("cumulative") or s.get("recalc_unit") == "pension_days" for s in settings)
 
     # -- results ---------------------------------------------------------------------------------------
-    def lines(self, employment: Employment, fund_rows: list[dict[str, Any]]) -> list[Line]:
+    def lines(
+        self, employment: Employment, fund_rows: list[dict[str, Any]], corrections: Sequence[Correction] = ()
+    ) -> list[Line]:
         p = self.period
         amounts = self.period_components(employment, p.start_date, p.end_date, p.period_number)
         lines: list[Line] = []
@@ -328,11 +342,20 @@ class Computation:
             premium_component = self.components.get(_fund_key(number, "premium"))
             lines.append(Line(_fund_key(number, "premium"), f"Prem. fonds {number}", 40, COL_GROSS, premium))
             lines.append(Line(_fund_key(number, "total"), f"Afdr. fonds {number}", 40, COL_EMPLOYER, total, True))
-            if premium_component is not None:
-                total_257 += premium_component.in_257 * -premium
-                total_265 += premium_component.in_265 * premium
-            else:
-                total_265 -= premium
+            total_257, total_265 = _fund_totals(premium_component, premium, total_257, total_265)
+        for correction in corrections:
+            # Herrekening: the difference of an earlier period, booked now on the fund's own components.
+            number = correction.fund
+            premium = Decimal(correction.premium_amount).scaleb(-2)
+            total = Decimal(correction.total_amount).scaleb(-2)
+            if not premium and not total:
+                continue  # only days or bases differ: no money moves
+            premium_component = self.components.get(_fund_key(number, "premium"))
+            lines.append(Line(_fund_key(number, "premium"), f"Prem. fonds {number}", 40, COL_GROSS, premium,
+                              corrects=correction.corrects))  # fmt: skip
+            lines.append(Line(_fund_key(number, "total"), f"Afdr. fonds {number}", 40, COL_EMPLOYER, total, True,
+                              corrects=correction.corrects))  # fmt: skip
+            total_257, total_265 = _fund_totals(premium_component, premium, total_257, total_265)
         lines.append(Line(GROSS_TOTAL_KEY, "BRUTO", 50, COL_TOTALS, total_257))
         lines.append(Line(SV_TOTAL_KEY, "V/H SOC.PLLOON", 50, COL_TOTALS, total_265))
         if excasso:
@@ -340,12 +363,23 @@ class Computation:
         return lines
 
 
+def _fund_totals(
+    premium_component: PayrollComponent | None, premium: Decimal, total_257: Decimal, total_265: Decimal
+) -> tuple[Decimal, Decimal]:
+    """257 and 265 after a fund premium withheld (its component's counts; without one, SV-wage less the premium)."""
+    if premium_component is not None:
+        return total_257 + premium_component.in_257 * -premium, total_265 + premium_component.in_265 * premium
+    return total_257, total_265 - premium
+
+
 def calculate(case: dict[str, Any], period: int) -> list[dict[str, Any]]:
     """The engine's rows of one period (the whole year is computed: cumulative funds and pension days need it)."""
     return list(calculate_case(case, engine="batch", periods=[period])["results"])
 
 
-RESULT_FIELDS = ("run", "employment", "component_key", "description", "category", "column", "costs_employer", "value")
+RESULT_FIELDS = (
+    "run", "employment", "component_key", "description", "category", "column", "costs_employer", "value", "corrects"
+)  # fmt: skip
 
 
 def _stored(name: str) -> tuple[Field[Any, Any], str]:
@@ -378,6 +412,7 @@ def _insert_results(run: PayrollRun, rows: Any) -> None:
                     line.column,
                     line.costs_employer,
                     prep[7](line.value, connection),
+                    line.corrects,
                 )
             )
             if len(batch) >= 5000:
@@ -404,13 +439,17 @@ def run_period(admin: PayrollAdministration, year: int, number: int, user: Loket
     case = computation.case()
     try:
         rows = calculate(case, number)
+        herrekening = recalculation(admin, period, case)
         error = ""
     except FundError as problem:
-        rows, error = [], str(problem)
+        rows, error, herrekening = [], str(problem), Herrekening()
     by_employment: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         if row["period"] == number:
             by_employment.setdefault(row["employment"], []).append(row)
+    corrections: dict[str, list[Correction]] = {}
+    for correction in herrekening.corrections:
+        corrections.setdefault(correction.employment, []).append(correction)
     with transaction.atomic():
         earlier = list(PayrollRun.objects.select_for_update().filter(period=period).exclude(status=RunStatus.REMOVED))
         sequence = max((r.sequence_number for r in earlier), default=0) + 1
@@ -429,15 +468,86 @@ def run_period(admin: PayrollAdministration, year: int, number: int, user: Loket
                 (
                     (employment, line)
                     for employment in computation.employments
-                    for line in computation.lines(employment, by_employment.get(str(employment.pk), []))
+                    for line in computation.lines(
+                        employment,
+                        by_employment.get(str(employment.pk), []),
+                        corrections.get(str(employment.pk), ()),
+                    )
                 ),
             )
             run.status = RunStatus.DONE
+            run.case = case
+            run.not_recalculated = herrekening.shown(computation.employments)
         run.processing_finished_time = timezone.now()
         run.save()
     if error:
         raise PayrollError(_("de fondsberekening weigert de verloning: %(e)s") % {"e": error})
     return run
+
+
+@dataclass
+class Herrekening:
+    """What a run books for earlier periods of the year, and what it leaves alone (a previous year)."""
+
+    corrections: Sequence[Correction] = ()
+    not_recalculated: Sequence[NotRecalculated] = ()
+
+    def shown(self, employments: list[Employment]) -> list[dict[str, Any]]:
+        """The changes not recalculated, per employee and in Dutch, as the Classic pages show them.
+
+        The engine also lists employments the run no longer holds (they left before this period): they have
+        nothing to recalculate, so only dates that lie before the payroll year are shown.
+        """
+        numbers = {str(e.pk): e.employee.employee_number for e in employments}
+        shown = []
+        for note in self.not_recalculated:
+            found = _NOTE_FIELD.fullmatch(note.field)
+            if found is None or found["id"] not in numbers:
+                continue
+            shown.append({"employee": numbers[found["id"]], "field": _dutch_field(found["field"]), "value": note.value})
+        return shown
+
+
+_NOTE_FIELD = re.compile(r"employments\[(?P<id>[^\]]+)\]\.(?P<field>.+)")
+_LINK_FIELD = re.compile(r"funds\[(?P<fund>\d+)\]\[\d+\]\.(?P<date>start_date|end_date)")
+
+
+def _dutch_field(field: str) -> str:
+    if field == "hire_date":
+        return str(_("datum in dienst"))
+    if field == "end_date":
+        return str(_("datum uit dienst"))
+    link = _LINK_FIELD.fullmatch(field)
+    if link is not None:
+        words = _("begindatum") if link["date"] == "start_date" else _("einddatum")
+        return str(_("%(d)s van fonds %(f)s") % {"d": words, "f": link["fund"]})
+    return field
+
+
+def recalculation(admin: PayrollAdministration, period: PayrollPeriod, case: dict[str, Any]) -> Herrekening:
+    """Herrekening: the year as the last run of it computed it against the year as it stands now.
+
+    Seed 004: a change to a fund or its base "kan bij de eerstvolgende salarisverwerking tot herrekeningen
+    leiden". The last earlier run of the year kept its case; the engine recomputes both and gives, per
+    employment, fund and earlier period, the difference booked now (ADR 0008). Only periods that were run
+    are corrected: the sandbox lets a period be run without the ones before it, and what was never booked
+    has nothing to correct.
+    """
+    runs = PayrollRun.objects.filter(
+        administration=admin,
+        period__year=period.year,
+        period__period_number__lt=period.period_number,
+        status__in=(RunStatus.DONE, RunStatus.APPROVED),
+    )
+    last = runs.filter(case__isnull=False).order_by("-period__period_number", "-sequence_number").first()
+    if last is None or last.case is None:
+        return Herrekening()
+    ran = set(runs.values_list("period__period_number", flat=True))
+    found = recalculate(parse_case(last.case), parse_case(case), period.period_number, engine="batch")
+    return Herrekening(
+        [c for c in found.corrections if c.corrects in ran],
+        found.not_recalculated,
+    )
 
 
 def approve_run(run: PayrollRun, user: LoketUser | None = None) -> PayrollRun:

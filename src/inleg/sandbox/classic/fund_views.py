@@ -48,6 +48,7 @@ from inleg.sandbox.core.models import (
     PayrollAdministration,
     PayrollComponent,
     PayrollRun,
+    RunStatus,
     fund_components,
 )
 
@@ -122,7 +123,10 @@ def funds(request: HttpRequest, admin_id: str) -> HttpResponse:
                      "total": money_out((fund.settings.get("total") or {}).get("percentage")),
                      "kind": fund.settings.get("kind"), "versions": versions})  # fmt: skip
     full = len(rows) >= MAX_FUNDS
-    context = {"admin": admin, "rows": rows, "full": full, "too_many": TOO_MANY, "max": MAX_FUNDS}
+    # The latest run's herrekening: what it could not recalculate (a previous year) is said here too.
+    latest = PayrollRun.objects.filter(administration=admin, status__in=(RunStatus.DONE, RunStatus.APPROVED)).first()
+    context = {"admin": admin, "rows": rows, "full": full, "too_many": TOO_MANY, "max": MAX_FUNDS,
+               "not_recalculated": latest.not_recalculated if latest else []}  # fmt: skip
     return render(request, "sandbox/classic/funds.html", context)
 
 

@@ -1,6 +1,11 @@
-"""Sandbox benchmark: seed 10,000 employees, list all employments over HTTP (page size 250), run a payroll period.
+"""Sandbox benchmark: seed 10,000 employees, list all employments over HTTP (page size 250), run payroll periods.
 
-Last line: ``seed_s=A list_per_s=B payroll_run_s=C``. Targets: seed < 60 s, listing >= 2,000/s, run < 30 s.
+The runs: March as it stands (``plain_run_s``); then June; then, for 10 % of the employments (``--changed``),
+fund 1 changes from 1 April (the record closed on 31 March, a new one with a deviation of 8 % / 20 % from
+1 April), saved after the June run; then July (``payroll_run_s``): dated links, and a herrekening of June.
+
+Last line: ``seed_s=A list_per_s=B plain_run_s=C payroll_run_s=D corrections=E``. Targets: seed < 60 s,
+listing >= 2,000/s, each run < 30 s.
 """
 
 from __future__ import annotations
@@ -13,14 +18,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--employers", type=int, default=2)
+    parser.add_argument("--changed", type=float, default=0.10, help="share of employments whose fund 1 changes")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="inleg-bench-"))
     os.environ["SANDBOX_VAR_DIR"] = str(work)
@@ -33,7 +41,7 @@ def main() -> int:
     from django.utils import timezone
     from oauth2_provider.models import AccessToken, Application, set_token_value
 
-    from inleg.sandbox.core.models import Employer, LoketUser, PayrollAdministration
+    from inleg.sandbox.core.models import Employer, EmploymentFund, LoketUser, PayrollAdministration, PayrollResult
     from inleg.sandbox.payroll.run import run_period
     from inleg.sandbox.seed import CLIENT_ID, seed
 
@@ -82,13 +90,46 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
 
+    admins = list(PayrollAdministration.objects.all())
     started = time.perf_counter()
-    for admin in PayrollAdministration.objects.all():
+    for admin in admins:
         run_period(admin, 2024, 3)
+    plain_s = time.perf_counter() - started
+    for admin in admins:
+        run_period(admin, 2024, 6)
+    changed = change_fund_from_april(EmploymentFund, args.changed)
+    started = time.perf_counter()
+    for admin in admins:
+        run_period(admin, 2024, 7)
     run_s = time.perf_counter() - started
-    print(f"employees={args.employees} listed={listed} funds_per_employment=3", file=sys.stderr)
-    print(f"seed_s={seed_s:.1f} list_per_s={listed / list_s:.0f} payroll_run_s={run_s:.1f}")
+    corrections = PayrollResult.objects.filter(run__period__period_number=7, corrects__isnull=False).count()
+    print(f"employees={args.employees} listed={listed} funds_per_employment=3 changed={changed}", file=sys.stderr)
+    print(
+        f"seed_s={seed_s:.1f} list_per_s={listed / list_s:.0f} plain_run_s={plain_s:.1f} payroll_run_s={run_s:.1f} "
+        f"corrections={corrections}"
+    )
     return 0
+
+
+def change_fund_from_april(model: Any, share: float) -> int:
+    """Every ``1/share``-th open fund 1 record from before April: closed on 31 March, a deviation from 1 April."""
+    step = max(1, round(1 / share)) if share > 0 else 0
+    if not step:
+        return 0
+    records = list(model.objects.filter(fund__number=1, end_date=None, start_date__lt=date(2024, 4, 1)).order_by("id"))
+    chosen = records[::step]
+    for record in chosen:
+        record.end_date = date(2024, 3, 31)
+    model.objects.bulk_update(chosen, ["end_date"], batch_size=1000)
+    model.objects.bulk_create(
+        [
+            model(employment_id=r.employment_id, fund_id=r.fund_id, start_date=date(2024, 4, 1),
+                  deviation_premium=Decimal("8.0000"), deviation_total=Decimal("20.0000"))
+            for r in chosen
+        ],
+        batch_size=1000,
+    )  # fmt: skip
+    return len(chosen)
 
 
 if __name__ == "__main__":

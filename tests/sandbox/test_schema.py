@@ -30,6 +30,7 @@ from inleg.sandbox.core.models import (
     BenefitDeduction,
     Employer,
     Employment,
+    Fund,
     PayrollAdministration,
     PayrollComponent,
 )
@@ -230,7 +231,13 @@ def test_every_operation_matches_the_official_schema(seeded: Any) -> None:
     )
     employee = employment.employee
     admin = PayrollAdministration.objects.get(employer=employer)
+    run_period(admin, 2024, 1)
+    # Fund 1's premium changes for January after its run: period 2 books herrekening lines, which must fit too.
+    fund = Fund.objects.get(administration=admin, number=1)
+    fund.settings = {**fund.settings, "premium": {**fund.settings["premium"], "percentage": "8.0000"}}
+    fund.save()
     run = approve_run(run_period(admin, 2024, 2))
+    assert run.results.filter(corrects=1).exists()
     travel = PayrollComponent.objects.get(administration=admin, key=711)  # no seeded records on it
     record = BenefitDeduction.objects.create(employment=employment, component=travel, start_date=date(2024, 1, 1),
                                              end_date=date(2024, 1, 31), value=Decimal("12.50"))  # fmt: skip

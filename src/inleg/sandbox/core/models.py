@@ -367,8 +367,8 @@ def fund_components(admin: PayrollAdministration, number: int) -> list[PayrollCo
 class FundVersion(models.Model):
     """The settings of a fund from a date (geldig vanaf): a change inside the year is a new version.
 
-    ``Fund.settings`` holds the settings of the latest version, which is what the payroll run reads until the
-    engine takes dated settings (see the sandbox README).
+    ``Fund.settings`` holds the settings of the latest version; the payroll run reads the versions themselves,
+    each period with the version valid on its last day (see the sandbox README).
     """
 
     fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="versions", verbose_name=_("fonds"))

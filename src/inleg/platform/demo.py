@@ -42,6 +42,7 @@ from inleg.platform.bank.models import StatementFile
 from inleg.platform.bank.services import import_file
 from inleg.platform.bank.simulate import simulate
 from inleg.platform.contributions import services as contributions
+from inleg.platform.contributions.loket import ClientWrites
 from inleg.platform.contributions.models import ResultsRead, Version, WriteFailure, WriteRun
 from inleg.platform.domain.contributions.periods import PeriodKey
 from inleg.platform.domain.contributions.preview import euro
@@ -50,6 +51,7 @@ from inleg.platform.employees.models import Employment, SyncRun
 from inleg.platform.employees.runs import request_sync
 from inleg.platform.integrations import services as integrations
 from inleg.platform.integrations.models import LoketConnection, State
+from inleg.platform.integrations.services import client_for
 
 COMPANY = "Demo Bakkerij B.V."
 EMAIL = "werkgever@demo.inleg.nl"
@@ -257,15 +259,18 @@ def scheme(company: Company, user: User, sandbox: Sandbox, employer: int, say: S
 
 
 def _clean_employment(company: Company, period: PeriodKey) -> Employment | None:
-    """The first employment in service in ``period`` whose preview holds nothing back (no one else's values)."""
+    """The first employment in service all of ``period`` on whose two components Loket holds nothing yet (no one
+    else's values: the own net amount is then written, not held back as a conflict)."""
     periods, _ = contributions.payroll_periods(company)
     shown = next((p for p in periods if p.key == period), None)
     if shown is None:
         return None
-    for line in contributions.preview(company):
-        job = line.employment
+    connection = contributions.connection_of(company)
+    keys = contributions.components_of(connection)
+    loket = ClientWrites(client_for(connection), etags=False)
+    for job in contributions.writable_employments(company):
         in_service = job.start_date <= shown.start and (job.end_date is None or job.end_date >= shown.end)
-        if in_service and all(part.who is None for part in line.lines):
+        if in_service and not any(loket.records(job.loket_id, key) for key in (keys.gross, keys.net)):
             return job
     return None
 

@@ -30,22 +30,35 @@ $(DEMO_KEYS): | $(STAMP)
 	if [ -e var/platform.sqlite3 ]; then mv var/platform.sqlite3 var/platform.sqlite3.before-demo-keys; fi
 	umask 077 && $(VENV)/bin/inleg platform new-keys > $@.new && mv $@.new $@
 
+# Waits until something answers on 127.0.0.1:PORT (bash's /dev/tcp), at most a minute.
+AWAIT_PORT = { for i in $$(seq 120); do (exec 3<>/dev/tcp/127.0.0.1/$(1)) 2>/dev/null && break; sleep 0.5; done; \
+	(exec 3<>/dev/tcp/127.0.0.1/$(1)) 2>/dev/null; }
+PORT_FREE = ! (exec 3<>/dev/tcp/127.0.0.1/$(1)) 2>/dev/null || { echo "demo: port $(1) is in use; stop what runs there first" >&2; exit 1; }
+
+# The servers start in the background; once the sandbox and the platform answer, `inleg platform demo-seed` makes
+# the demo company (coupled, a scheme written, a period paid and received; a second `make demo` finds it). Then the
+# rule waits on the servers: Ctrl-C stops them all.
 demo: $(STAMP) $(DEMO_KEYS)
 	$(VENV)/bin/inleg funds calc $(DEMO_CASE) --format table
 	$(VENV)/bin/inleg sandbox seed --employers 3 --employees 60
 	$(DEMO_PLATFORM) $(VENV)/bin/inleg platform migrate
-	@echo
-	@echo "  Sleutels            het platform gebruikt gegenereerde demo-sleutels uit $(DEMO_KEYS)"
-	@echo "  Werkgeversplatform  http://127.0.0.1:8000/  registreer een bedrijf, dan Bedrijf > Integraties >"
-	@echo "                      Voeg een integratie toe > Loket.nl > Autoriseer Loket.nl"
-	@echo "  Loket.nl (sandbox)  http://127.0.0.1:8001/  gebruiker koppeling, wachtwoord loket-sandbox-2024"
-	@echo "  Loket Classic       http://127.0.0.1:8001/classic/  gebruiker beheerder (zelfde wachtwoord)"
-	@echo "  Stoppen: Ctrl-C"
-	@echo
+	$(call PORT_FREE,8000); $(call PORT_FREE,8001)
 	$(DEMO_PLATFORM) trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/inleg platform worker & \
 	$(VENV)/bin/inleg platform serve --port 8000 & \
-	$(VENV)/bin/inleg sandbox serve --port 8001
+	$(VENV)/bin/inleg sandbox serve --port 8001 & \
+	{ $(call AWAIT_PORT,8001) && $(call AWAIT_PORT,8000); } || { echo "demo: the servers did not start" >&2; exit 1; }; \
+	$(VENV)/bin/inleg platform demo-seed || echo "demo: demo-seed failed (above); register a company by hand instead"; \
+	echo; \
+	echo "  Sleutels            het platform gebruikt gegenereerde demo-sleutels uit $(DEMO_KEYS)"; \
+	echo "  Werkgeversplatform  http://127.0.0.1:8000/  log in als werkgever@demo.inleg.nl, wachtwoord demo-inleg-2026"; \
+	echo "                      (Demo Bakkerij B.V.: gekoppeld aan werkgever 20001, regeling geschreven, verloond,"; \
+	echo "                      ontvangen); of registreer een eigen bedrijf en koppel (Loket-gebruiker kantoor)"; \
+	echo "  Loket.nl (sandbox)  http://127.0.0.1:8001/  gebruiker koppeling, wachtwoord loket-sandbox-2024"; \
+	echo "  Loket Classic       http://127.0.0.1:8001/classic/  gebruiker beheerder (zelfde wachtwoord)"; \
+	echo "  Stoppen: Ctrl-C"; \
+	echo; \
+	wait
 
 # The repository stands alone: no tracked file names a path beside the checkout (tests/conftest.py guards reads).
 standalone:

@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from inleg.platform.accounts.models import Company, Role, User
 from inleg.platform.integrations.models import LoketConnection
+from inleg.platform.ledger.migrations import _triggers_0001 as triggers
 from tests.platform.loket_sandbox import CLIENT_ID, CLIENT_SECRET, Sandbox, consent, path_and_query
 
 PASSWORD = "correct-horse-battery-9"
@@ -82,6 +84,23 @@ def run_tasks() -> None:
 
 def connection_of(user: User) -> LoketConnection:
     return LoketConnection.objects.get(company=user.company)
+
+
+@pytest.fixture
+def ledger_emptied_after(transactional_db: Any) -> Iterator[None]:
+    """After the test, on SQLite, empty the ledger for the next test: the flush deletes rows, which the ledger's
+    triggers refuse (PostgreSQL's flush truncates, which fires none). The triggers are put back as they were."""
+    yield
+    if connection.vendor != "sqlite":
+        return
+    deletes = [sql for sql in triggers.SQLITE if " BEFORE DELETE " in sql]
+    with connection.cursor() as cursor:
+        for sql in deletes:
+            cursor.execute("DROP TRIGGER " + sql.split()[2])
+        cursor.execute("DELETE FROM ledger_posting")
+        cursor.execute("DELETE FROM ledger_entry")
+        for sql in deletes:
+            cursor.execute(sql)
 
 
 def pytest_report_header() -> str:

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from lxml import etree
@@ -29,7 +28,6 @@ from inleg.platform.domain.contributions.periods import PayrollPeriod
 from inleg.platform.domain.money import Cents
 from inleg.platform.employees.models import Employment
 from inleg.platform.ledger.balances import balances, check_balanced
-from inleg.platform.ledger.migrations import _triggers_0001 as triggers
 from tests.platform.conftest import connect, connection_of, run_tasks
 from tests.platform.loket_sandbox import BIN, Sandbox
 
@@ -52,23 +50,6 @@ def own_loket() -> Iterator[Sandbox]:
     )
     yield server
     server.stop()
-
-
-@pytest.fixture
-def ledger_emptied_after(transactional_db: Any) -> Iterator[None]:
-    """After the test, on SQLite, empty the ledger for the next test: the flush deletes rows, which the ledger's
-    triggers refuse (PostgreSQL's flush truncates, which fires none). The triggers are put back as they were."""
-    yield
-    if connection.vendor != "sqlite":
-        return
-    deletes = [sql for sql in triggers.SQLITE if " BEFORE DELETE " in sql]
-    with connection.cursor() as cursor:
-        for sql in deletes:
-            cursor.execute("DROP TRIGGER " + sql.split()[2])
-        cursor.execute("DELETE FROM ledger_posting")
-        cursor.execute("DELETE FROM ledger_entry")
-        for sql in deletes:
-            cursor.execute(sql)
 
 
 @pytest.fixture

@@ -278,3 +278,21 @@ def test_period_data_amounts_are_decimal_strings(known: Employment, components: 
         with pytest.raises(ValidationError) as refused:
             data.full_clean()
         assert "components" in refused.value.message_dict
+
+
+def test_the_periods_command_opens_payroll_years_once(known: Employment, capsys: pytest.CaptureFixture[str]) -> None:
+    import argparse
+
+    from inleg.sandbox.commands import periods
+    from inleg.sandbox.core.models import PayrollPeriod
+
+    number = known.employee.employer.employer_number
+    admin = known.administration
+    args = argparse.Namespace(employer=number, year=[2030, 2031])
+    assert periods(args) == 0
+    assert periods(args) == 0  # again: the same periods, none added
+    made = PayrollPeriod.objects.filter(administration=admin, year__in=(2030, 2031))
+    assert made.count() == 24  # a monthly administration: 12 a year
+    assert made.get(year=2031, period_number=2).start_date == date(2031, 2, 1)
+    assert periods(argparse.Namespace(employer=99999, year=[2030])) == 2
+    assert "--employer: no employer with number 99999" in capsys.readouterr().err

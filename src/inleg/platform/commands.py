@@ -1,9 +1,13 @@
-"""The ``inleg platform`` subcommands: migrate, serve, worker, rotate-keys, new-keys. Django loads only when needed."""
+"""The ``inleg platform`` subcommands: migrate, serve, worker, demo-seed, rotate-keys, new-keys.
+
+Django loads only when needed."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
+from pathlib import Path
 
 
 def _setup() -> None:
@@ -42,6 +46,24 @@ def worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def demo_seed(args: argparse.Namespace) -> int:
+    """The demo's company against the running sandbox; refused unless PLATFORM_DEBUG=1 (a known password)."""
+    _setup()
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("migrate", interactive=False, verbosity=0)
+    options: dict[str, object] = {"employer": args.employer, "platform_url": args.platform_url}
+    if args.sandbox_dir is not None:
+        options["sandbox_dir"] = args.sandbox_dir
+    try:
+        call_command("demo_seed", **options)
+    except CommandError as error:
+        print(f"inleg: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def rotate_keys(args: argparse.Namespace) -> int:
     """Re-encrypt every stored token with the newest key of PLATFORM_TOKEN_KEYS."""
     _setup()
@@ -72,6 +94,16 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     working.add_argument("--batch", action="store_true", help="run what is queued, then stop")
     working.add_argument("--schedule-every", type=float, default=60.0, help="seconds between schedule checks")
     working.set_defaults(handler=worker)
+    seeding = actions.add_parser(
+        "demo-seed",
+        help="DEMO ONLY (PLATFORM_DEBUG=1): a company coupled to the running sandbox, a scheme written, paid, received",
+    )
+    seeding.add_argument(
+        "--sandbox-dir", type=Path, help="the sandbox's var directory (default: SANDBOX_VAR_DIR or ./var)"
+    )
+    seeding.add_argument("--employer", type=int, default=20001, help="the sandbox employer to couple")
+    seeding.add_argument("--platform-url", default="http://127.0.0.1:8000", help="where the platform answers")
+    seeding.set_defaults(handler=demo_seed)
     actions.add_parser("rotate-keys", help="re-encrypt stored tokens with the newest key").set_defaults(
         handler=rotate_keys
     )

@@ -1,4 +1,4 @@
-"""The ``inleg sandbox`` subcommands: migrate, seed, serve, payroll."""
+"""The ``inleg sandbox`` subcommands: migrate, seed, serve, payroll, periods."""
 
 from __future__ import annotations
 
@@ -79,6 +79,22 @@ def payroll(args: argparse.Namespace) -> int:
     return 0
 
 
+def periods(args: argparse.Namespace) -> int:
+    """Open payroll years of an employer: its periods are made, as Loket does when a payroll year is opened."""
+    _setup()
+    from inleg.sandbox.core.models import PayrollAdministration
+    from inleg.sandbox.payroll.periods import ensure_periods
+
+    admins = PayrollAdministration.objects.filter(employer__employer_number=args.employer)
+    if not admins.exists():
+        print(f"inleg: --employer: no employer with number {args.employer}", file=sys.stderr)
+        return 2
+    for admin in admins:
+        for year in args.year:
+            print(f"{admin.name}: {len(ensure_periods(admin, year))} periods in {year}")
+    return 0
+
+
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sandbox = commands.add_parser("sandbox", help="the Loket sandbox (a local Loket.nl)")
     actions = sandbox.add_subparsers(dest="action", required=True)
@@ -98,3 +114,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     running.add_argument("--period", type=int, required=True)
     running.add_argument("--approve", action="store_true")
     running.set_defaults(handler=payroll)
+    opening = actions.add_parser("periods", help="open payroll years of an employer (make their periods)")
+    opening.add_argument("--employer", type=int, required=True, help="employer number")
+    opening.add_argument("--year", type=int, required=True, action="append", help="a year (again for more)")
+    opening.set_defaults(handler=periods)

@@ -26,6 +26,7 @@ from inleg.loket import (
     LoketOAuth,
     PayrollComponent,
     RetryPolicy,
+    TokenSet,
     errors,
     new_code_verifier,
     new_state,
@@ -113,6 +114,11 @@ def finish_authorization(request: HttpRequest, company: Company, user: User) -> 
         raise CallbackRefused(problems.plain(error, "code exchange")) from None
     except errors.LoketError as error:
         raise CallbackRefused(problems.plain(error, "code exchange"), status=502) from None
+    return store_consent(company, user, tokens)
+
+
+def store_consent(company: Company, user: User, tokens: TokenSet) -> LoketConnection:
+    """The tokens of a finished consent stored (encrypted) on the company's connection, then the checks run."""
     with transaction.atomic():
         connection, _created = LoketConnection.objects.select_for_update().get_or_create(company=company)
         connection.store_tokens(tokens.access_token, tokens.refresh_token, tokens.expires_at, tokens.two_factor_state)

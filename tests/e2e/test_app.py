@@ -14,8 +14,8 @@ import re
 import subprocess
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
@@ -95,7 +95,7 @@ def run_payroll(servers: Servers, employer: int, year: int, number: int) -> Path
     return excasso
 
 
-def test_invite_onboard_choose_a_net_amount_and_see_the_account(servers: Servers, browser: Any, shot: Shot) -> None:
+def test_the_whole_road_from_invitation_to_a_received_deposit(servers: Servers, browser: Any, shot: Shot) -> None:
     year = datetime.now(ZoneInfo("Europe/Amsterdam")).year  # the servers' year (this machine's date)
     servers.sandbox.orm(
         "from inleg.sandbox.core.models import BenefitDeduction, PayrollAdministration\n"
@@ -223,3 +223,16 @@ def test_invite_onboard_choose_a_net_amount_and_see_the_account(servers: Servers
     # The employer sees the employee as onboarded.
     page.goto(servers.platform_url + "/employees/app/")
     expect(page.locator("tr", has_text=email)).to_contain_text("onboarded")
+
+    # English: the employee switches language in the app's header, as the employer's pages do.
+    app.goto(servers.platform_url + "/app/")
+    app.get_by_role("link", name="Pensioenrekening bekijken").first.click()
+    app.get_by_label("Taal").select_option("en")
+    expect(app.get_by_role("heading", name="Your pension account")).to_be_visible()
+    row = app.locator("tbody tr").filter(has_text=f"period {period_number} · {period_year}").last
+    expect(row).to_contain_text("received")
+    check(app, shot, "app-9-account-english-phone")
+    app.get_by_role("link", name="Explanation and tax").click()
+    expect(app.get_by_role("heading", name="How it works")).to_be_visible()
+    expect(app.get_by_text("€ 137.800,00").first).to_be_visible()
+    check(app, shot, "app-10-explanation-english-phone")

@@ -95,7 +95,7 @@ class Row:
 
     @property
     def label(self) -> str:
-        return LABELS[self.state]
+        return str(LABELS[self.state])
 
     @property
     def invitable(self) -> bool:

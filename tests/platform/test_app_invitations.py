@@ -15,8 +15,9 @@ from django.utils import timezone
 from inleg.platform.accounts.models import Role, User
 from inleg.platform.app.invitations import TERMS_VERSION
 from inleg.platform.app.models import EmployeeInvitation, OutboxMessage, TermsAcceptance
+from inleg.platform.app.tasks import send_chunk
 from tests.platform.app_fixtures import EMPLOYEE_PASSWORD, OUTBOX, employee, link_in_outbox, onboard
-from tests.platform.conftest import logged_in
+from tests.platform.conftest import logged_in, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -109,14 +110,21 @@ def test_a_weak_password_is_refused_without_counting_as_a_wrong_confirmation(adm
     assert not User.objects.get(pk=person.user_id).is_active
 
 
+@pytest.mark.django_db(transaction=True)  # the worker runs the queued tasks (run_tasks)
 def test_invite_all_skips_leavers_people_without_an_address_and_those_invited(admin: User, web: Client) -> None:
     company = admin.company
     staying = [employee(company, n) for n in (1, 2)]
     leaver = employee(company, 3, ended=timezone.localdate() - timedelta(days=1))
     without = employee(company, 4, email="")
     web.post(f"/employees/app/invite/{staying[0].pk}/")
-    web.post("/employees/app/invite-all/")
+    answer = web.post("/employees/app/invite-all/", follow=True)
+    # The request only queues: the mail goes out in the worker, not one by one inside the request.
+    assert "1 uitnodiging wordt op de achtergrond verstuurd" in answer.content.decode()
+    assert OutboxMessage.objects.count() == 1
+    run_tasks()
     assert sorted(m.to[0] for m in OutboxMessage.objects.all()) == sorted(p.email for p in staying)
+    [mail] = OutboxMessage.objects.filter(to=[staying[1].email])
+    assert "http://testserver" + link_in_outbox(staying[1]) in mail.body  # the worker's link has the page's host
     page = web.get("/employees/app/").content.decode()
     assert "uit dienst: wordt niet uitgenodigd" in page
     assert "geen e-mailadres" in page
@@ -124,6 +132,19 @@ def test_invite_all_skips_leavers_people_without_an_address_and_those_invited(ad
     for person in (leaver, without):
         web.post(f"/employees/app/invite/{person.pk}/")
     assert OutboxMessage.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)  # the worker runs the queued tasks (run_tasks)
+def test_invite_all_delivered_twice_or_after_a_single_invitation_sends_one_mail_each(admin: User, web: Client) -> None:
+    company = admin.company
+    people = [employee(company, n) for n in (1, 2, 3)]
+    web.post("/employees/app/invite-all/")
+    web.post(f"/employees/app/invite/{people[0].pk}/")  # invited by hand while the task waits
+    ids = [p.pk for p in people]
+    send_chunk(company.pk, admin.pk, "http://testserver/", ids)
+    send_chunk(company.pk, admin.pk, "http://testserver/", ids)  # the same chunk delivered again
+    run_tasks()
+    assert sorted(m.to[0] for m in OutboxMessage.objects.all()) == sorted(p.email for p in people)
 
 
 def test_a_payroll_administrator_sees_the_overview_but_cannot_invite(admin: User) -> None:

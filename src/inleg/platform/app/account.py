@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy
 
 from inleg.platform.contributions.models import PaidAmount
 from inleg.platform.domain.contributions.periods import PeriodKey
@@ -23,6 +24,18 @@ class Status(StrEnum):
     EXPECTED = "verwacht"
     PAID = "betaald door de salarisadministratie"
     RECEIVED = "ontvangen"
+
+    @property
+    def label(self) -> str:
+        return str(LABELS[self])
+
+
+# The words on the page (the enum's values are the Dutch source texts; gettext needs them written out to find them).
+LABELS = {
+    Status.EXPECTED: gettext_lazy("verwacht"),
+    Status.PAID: gettext_lazy("betaald door de salarisadministratie"),
+    Status.RECEIVED: gettext_lazy("ontvangen"),
+}
 
 
 @dataclass

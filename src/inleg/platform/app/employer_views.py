@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from inleg.platform.accounts.access import company_of, company_user, requires
 from inleg.platform.accounts.models import Right
-from inleg.platform.app import invitations
+from inleg.platform.app import invitations, tasks
 from inleg.platform.app.models import OutboxMessage
 from inleg.platform.employees.models import Employee
 
@@ -46,23 +49,40 @@ def invite_one(request: HttpRequest, employee_id: int) -> HttpResponse:
     try:
         invitation = invitations.send_invitation(employee, company_user(request), _link_builder(request))
     except invitations.CannotInvite as refused:
-        messages.error(request, f"Niet uitgenodigd: {refused}.")
+        messages.error(request, _("Niet uitgenodigd: %(why)s.") % {"why": refused})
     else:
-        messages.success(request, f"Uitnodiging verstuurd naar {employee.full_name} ({invitation.email}).")
+        messages.success(
+            request,
+            _("Uitnodiging verstuurd naar %(name)s (%(email)s).")
+            % {"name": employee.full_name, "email": invitation.email},
+        )
     return redirect("app_admin:invitations")
 
 
 @require_POST
 @requires(admin=True)
 def invite_all(request: HttpRequest) -> HttpResponse:
-    """Everyone not invited yet (leavers, people without an address and those onboarded are left out)."""
-    me, build = company_user(request), _link_builder(request)
-    sent = 0
-    for row in invitations.overview(company_of(request)):
-        if row.state == invitations.State.NOT_INVITED:
-            invitations.send_invitation(row.employee, me, build)
-            sent += 1
-    messages.success(request, f"{sent} uitnodiging(en) verstuurd." if sent else "Er was niemand meer uit te nodigen.")
+    """Everyone not invited yet (leavers, people without an address and those onboarded are left out), sent by the
+    worker in the background: a large company's mails are not sent one by one inside this request."""
+    waiting = [
+        r.employee.pk for r in invitations.overview(company_of(request)) if r.state == invitations.State.NOT_INVITED
+    ]
+    if not waiting:
+        messages.success(request, _("Er was niemand meer uit te nodigen."))
+        return redirect("app_admin:invitations")
+    with transaction.atomic():  # the task rows commit together
+        queued = tasks.enqueue_all(
+            company_of(request).pk, company_user(request).pk, request.build_absolute_uri("/"), waiting
+        )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s uitnodiging wordt op de achtergrond verstuurd; ververs de pagina voor de voortgang.",
+            "%(count)s uitnodigingen worden op de achtergrond verstuurd; ververs de pagina voor de voortgang.",
+            queued,
+        )
+        % {"count": queued},
+    )
     return redirect("app_admin:invitations")
 
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from inleg.platform.accounts.models import Company, Role, User
 from inleg.platform.app.models import MAX_CONFIRMATION_FAILURES, EmployeeInvitation, TermsAcceptance, token_hash
@@ -35,14 +36,14 @@ class State(StrEnum):
 
 
 LABELS = {
-    State.NOT_INVITED: "niet uitgenodigd",
-    State.INVITED: "uitgenodigd",
-    State.EXPIRED: "uitnodiging verlopen",
-    State.LOCKED: "uitnodiging geblokkeerd (te vaak een verkeerde geboortedatum)",
-    State.ONBOARDED: "onboarded",
-    State.LEAVER: "uit dienst: wordt niet uitgenodigd",
-    State.NO_EMAIL: "geen e-mailadres in de salarisadministratie",
-    State.EMAIL_TAKEN: "e-mailadres hoort al bij een ander account",
+    State.NOT_INVITED: _("niet uitgenodigd"),
+    State.INVITED: _("uitgenodigd"),
+    State.EXPIRED: _("uitnodiging verlopen"),
+    State.LOCKED: _("uitnodiging geblokkeerd (te vaak een verkeerde geboortedatum)"),
+    State.ONBOARDED: _("onboarded"),
+    State.LEAVER: _("uit dienst: wordt niet uitgenodigd"),
+    State.NO_EMAIL: _("geen e-mailadres in de salarisadministratie"),
+    State.EMAIL_TAKEN: _("e-mailadres hoort al bij een ander account"),
 }
 
 
@@ -94,11 +95,15 @@ class Row:
 
     @property
     def label(self) -> str:
-        return LABELS[self.state]
+        return str(LABELS[self.state])
 
     @property
     def invitable(self) -> bool:
         return self.state in (State.NOT_INVITED, State.INVITED, State.EXPIRED, State.LOCKED)
+
+
+def latest(employee: Employee) -> EmployeeInvitation | None:
+    return EmployeeInvitation.objects.filter(employee=employee).order_by("created_at", "pk").last()
 
 
 def overview(company: Company) -> list[Row]:

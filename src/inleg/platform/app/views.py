@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from inleg.loket.errors import LoketError
@@ -28,7 +29,7 @@ from inleg.platform.employees.models import Employment
 
 
 def period_label(key: PeriodKey) -> str:
-    return f"periode {key.number} · {key.year}"
+    return _("periode %(number)s · %(year)s") % {"number": key.number, "year": key.year}
 
 
 # ---- onboarding ------------------------------------------------------------------------------------------
@@ -51,10 +52,10 @@ def onboarding(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "app/invitation_invalid.html", {"reason": "expired"}, status=404)
         if outcome == invitations.Confirmation.WRONG:
             left = 5 - invitation.failed_confirmations
-            error = (
+            error = _(
                 "Uw geboortedatum: deze klopt niet met wat de salarisadministratie van u weet. Controleer hem; "
-                f"u kunt het nog {left} keer proberen."
-            )
+                "u kunt het nog %(left)s keer proberen."
+            ) % {"left": left}
         else:
             user = invitations.activate(invitation, form.cleaned_data["password"])
             if user is None:
@@ -72,7 +73,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, email=form.cleaned_data["email"], password=form.cleaned_data["password"])
         if user is None or not isinstance(user, User) or user.role != Role.EMPLOYEE:
-            error = "E-mailadres of wachtwoord onjuist."
+            error = _("E-mailadres of wachtwoord onjuist.")
         else:
             login(request, user)
             return redirect("app:home")
@@ -93,7 +94,7 @@ def terms(request: HttpRequest) -> HttpResponse:
     form = TermsForm(request.POST or None)
     if request.method == "POST" and not accepted and form.is_valid():
         invitations.accept_terms(user)
-        messages.success(request, "Welkom! U hebt de voorwaarden geaccepteerd.")
+        messages.success(request, _("Welkom! U hebt de voorwaarden geaccepteerd."))
         return redirect("app:home")
     context = {"form": form, "accepted": accepted, "version": invitations.TERMS_VERSION}
     return render(request, "app/terms.html", context)
@@ -153,18 +154,24 @@ def net_amount(request: HttpRequest, employment_id: int) -> HttpResponse:
             with transaction.atomic():
                 version = services.set_net_amount(employment, user, amount)
         except (DomainError, LoketError) as problem:
-            error = f"Uw inleg is niet opgeslagen: {problem}. Probeer het later opnieuw."
+            error = _("Uw inleg is niet opgeslagen: %(why)s. Probeer het later opnieuw.") % {"why": problem}
         else:
+            start = period_label(version.from_period)
             text = (
-                f"Uw eigen inleg is gestopt vanaf {period_label(version.from_period)}."
+                _("Uw eigen inleg is gestopt vanaf %(period)s.") % {"period": start}
                 if not amount
-                else f"Uw eigen inleg is {euro(amount)} per maand vanaf {period_label(version.from_period)}."
+                else _("Uw eigen inleg is %(amount)s per maand vanaf %(period)s.")
+                % {"amount": euro(amount), "period": start}
             )
             messages.success(request, text)
             return redirect("app:home")
     try:
         first = services.effective_period(employment.company)
-        effective = f"{period_label(first.key)} ({first.start:%d-%m-%Y} t/m {first.end:%d-%m-%Y})"
+        effective = _("%(period)s (%(start)s t/m %(end)s)") % {
+            "period": period_label(first.key),
+            "start": f"{first.start:%d-%m-%Y}",
+            "end": f"{first.end:%d-%m-%Y}",
+        }
     except (DomainError, LoketError):
         effective = ""
     context = {
@@ -186,6 +193,47 @@ def _euro_decimal(value: Decimal) -> str:
     return euro(Cents(int(value.quantize(Decimal("0.01")) * 100)))
 
 
+def _unknown_notes() -> list[str]:
+    """What figures.json says is not known, in the page's language (the file keeps the record in English)."""
+    notes = [
+        _(
+            "De eigen bekendmaking van de Belastingdienst met de cijfers van de jaarruimte voor 2025 hebben we niet "
+            "gevonden; de cijfers hierboven komen uit een vakblad dat ze aanhaalt. Controleer ze op "
+            "belastingdienst.nl voordat u erop vertrouwt."
+        ),
+        _(
+            "De heffingskortingen (die met het inkomen afnemen) zijn niet meegenomen in de schatting van wat u "
+            "terugkrijgt."
+        ),
+        _(
+            "Uw factor A kent het platform niet: u vult hem zelf in van uw pensioenoverzicht (UPO); 0 als u geen "
+            "pensioen opbouwt."
+        ),
+    ]
+    assert len(notes) == len(jaarruimte.unknown()), "figures.json's 'unknown' and these notes say the same things"
+    return notes
+
+
+def _figure_names() -> dict[str, str]:
+    return {
+        "jaarruimte_percentage": _("Percentage van de premiegrondslag"),
+        "jaarruimte_aow_franchise": _("AOW-franchise"),
+        "maximum_premiegrondslag_income": _("Maximaal inkomen voor de premiegrondslag"),
+        "factor_a_multiplier": _("Vermenigvuldiger van factor A"),
+        "box1_bracket_1_rate": _("Tarief box 1, schijf 1"),
+        "box1_bracket_2_rate": _("Tarief box 1, schijf 2"),
+        "box1_bracket_3_rate": _("Tarief box 1, schijf 3"),
+    }
+
+
+def _figure_value(figure: jaarruimte.Figure) -> str | Decimal:
+    """Euros as they are (the page writes them with the one euro filter); a percentage or factor with a comma."""
+    if figure.unit.startswith("euro"):
+        return figure.value
+    number = format(figure.value.normalize(), "f").replace(".", ",")
+    return f"{number}%" if figure.unit == "percent" else number
+
+
 @employee_only()
 def explanation(request: HttpRequest) -> HttpResponse:
     form = EstimateForm(request.GET if "income" in request.GET else None)
@@ -205,13 +253,23 @@ def explanation(request: HttpRequest) -> HttpResponse:
             "year": estimate.year,
         }
     figures = jaarruimte.figures()
+    names = _figure_names()
     context = {
         "form": form,
         "result": result,
         "yearly": _euro_decimal(yearly),
-        "figures": figures.values(),
-        "f": {k: v.value for k, v in figures.items()},
-        "unknown": jaarruimte.unknown(),
+        "figures": [
+            {
+                "name": names.get(f.key, f.key),
+                "value": _figure_value(f),
+                "up_to": f.up_to,
+                "year": f.year,
+                "source": f.source,
+            }
+            for f in figures.values()
+        ],
+        "f": {k: _figure_value(v) for k, v in figures.items()},
+        "unknown": _unknown_notes(),
     }
     return render(request, "app/explanation.html", context)
 
@@ -232,7 +290,8 @@ def account(request: HttpRequest, employment_id: int) -> HttpResponse:
                 f"{line.period.number}/{str(line.period.year)[2:]}",
                 line.employer,
                 line.own,
-                f"{period_label(line.period)}: werkgever {euro(line.employer)}, eigen {euro(line.own)}",
+                _("%(period)s: werkgever %(employer)s, eigen %(own)s")
+                % {"period": period_label(line.period), "employer": euro(line.employer), "own": euro(line.own)},
             )
             for line in received[-12:]
         ]
@@ -250,7 +309,7 @@ def account(request: HttpRequest, employment_id: int) -> HttpResponse:
         "lines": [
             {
                 "period": period_label(x.period),
-                "status": x.status.value,
+                "status": x.status.label,
                 "status_key": x.status.name.lower(),
                 "employer": euro(x.employer),
                 "own": euro(x.own),

@@ -51,7 +51,9 @@ def _wait(port: int, what: str) -> None:
     raise RuntimeError(f"{what} did not start on port {port}")
 
 
-@pytest.fixture(scope="session")
+# One Loket and platform per test module: each walk couples employer 20001 for a company of its own, and a module
+# run after another must not find the employer taken (one Loket employer belongs to one company).
+@pytest.fixture(scope="module")
 def servers() -> Iterator[Servers]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install the Debian package chromium (make system-deps)")

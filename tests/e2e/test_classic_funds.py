@@ -112,7 +112,7 @@ def test_define_a_fund_link_it_run_the_payroll_and_see_the_premiums(loket: Sandb
 
         def line(key: int, section: Any = section) -> Decimal:
             row = section.locator("tr", has=page.locator("td", has_text=re.compile(rf"^{key}$")))
-            return money(row.first.locator("td").nth(3).inner_text())
+            return money(row.first.locator("td").last.inner_text())  # Bedrag, the last column
 
         salary, ptf = line(10), Decimal(job["ptf"])
         # funds.md 5 and 7: the yearly franchise per month, scaled part-time and rounded; 7.5 % and 22 % of the rest.

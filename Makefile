@@ -40,7 +40,7 @@ PORT_FREE = ! (exec 3<>/dev/tcp/127.0.0.1/$(1)) 2>/dev/null || { echo "demo: por
 # rule waits on the servers: Ctrl-C stops them all.
 demo: $(STAMP) $(DEMO_KEYS)
 	$(VENV)/bin/inleg funds calc $(DEMO_CASE) --format table
-	$(VENV)/bin/inleg sandbox seed --employers 3 --employees 60
+	$(VENV)/bin/inleg sandbox seed --employers 3 --employees 60 --no-inleg-values
 	$(DEMO_PLATFORM) $(VENV)/bin/inleg platform migrate
 	$(call PORT_FREE,8000); $(call PORT_FREE,8001)
 	$(DEMO_PLATFORM) trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -93,3 +94,32 @@ def test_slow_answers_wait(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_bad_fault_settings_are_refused_by_name(text: str) -> None:
     with pytest.raises(ImproperlyConfigured, match="SANDBOX_FAULTS"):
         parse_plan(text)
+
+
+class _Undo(Exception):
+    """Rolls a seed back inside the test's transaction."""
+
+
+@pytest.mark.django_db
+def test_a_seed_without_inleg_values_leaves_both_components_empty_and_the_rest_as_it_was() -> None:
+    def people() -> list[tuple[Any, ...]]:
+        return list(Employee.objects.order_by("employer__employer_number", "employee_number").values_list(
+            "employer__employer_number", "employee_number", "last_name", "date_of_birth", "bsn"))  # fmt: skip
+
+    keys = {751, 831}
+    seen: dict[str, Any] = {}
+
+    def usual_seed_then_undo() -> None:
+        with transaction.atomic():
+            seed(employers=2, employees=40)
+            seen["held"] = BenefitDeduction.objects.filter(component__key__in=keys).exists()
+            seen["people"] = people()
+            raise _Undo
+
+    with pytest.raises(_Undo):
+        usual_seed_then_undo()
+    assert seen["held"]  # the usual seed: some employees hold values on the two components
+    usual = seen["people"]
+    seed(employers=2, employees=40, inleg_values=False)
+    assert not BenefitDeduction.objects.filter(component__key__in=keys).exists()
+    assert people() == usual  # the same people: only the fixed values on the two components are left out

@@ -11,10 +11,11 @@ page as the seed's Loket user and clicks Toestaan. What only Loket's own people 
 running and approving a payroll period) is the sandbox's command (``inleg sandbox ...``) in a subprocess with the
 sandbox's environment: the platform imports nothing of the sandbox.
 
-The sandbox seed already holds fixed values on ``Pensify Inleg`` and ``Netto inleg`` for some employees, made by
-"the payroll administrator" before the platform came. The demo clears nothing it did not make: those employees
-are conflicts, shown as such on the preview and the period pages (the payroll administrator must end them in
-Loket), and the payroll pays them what Loket holds.
+``make demo`` seeds the sandbox with ``--no-inleg-values``: ``Pensify Inleg`` and ``Netto inleg`` start empty. A
+sandbox seeded without it holds values on them for some employees, made by "the payroll administrator" before
+the platform came; the demo clears nothing it did not make: those employees are conflicts, shown as such on the
+preview and the period pages (the payroll administrator must end them in Loket), and the payroll pays them what
+Loket holds.
 """
 
 from __future__ import annotations

@@ -34,7 +34,13 @@ def seed(args: argparse.Namespace) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     try:
-        result = make(employers=args.employers, employees=args.employees, rng_seed=args.seed, progress=True)
+        result = make(
+            employers=args.employers,
+            employees=args.employees,
+            rng_seed=args.seed,
+            progress=True,
+            inleg_values=not args.no_inleg_values,
+        )
     except ValueError as error:
         print(f"inleg: {error}", file=sys.stderr)
         return 2
@@ -103,6 +109,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     seeding.add_argument("--employers", type=int, default=2)
     seeding.add_argument("--employees", type=int, default=20)
     seeding.add_argument("--seed", type=int, default=2024, help="random seed (the same seed gives the same data)")
+    seeding.add_argument(
+        "--no-inleg-values",
+        action="store_true",
+        help="leave Pensify Inleg and Netto inleg empty for every employee (a clean start, as the demo wants)",
+    )
     seeding.set_defaults(handler=seed)
     serving = actions.add_parser("serve", help="start the sandbox web server")
     serving.add_argument("--port", type=int, default=8001)

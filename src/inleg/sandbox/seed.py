@@ -171,8 +171,13 @@ def _progress(enabled: bool, total: int) -> Iterator[Any]:
         yield _Bar()
 
 
-def seed(employers: int = 2, employees: int = 20, rng_seed: int = 2024, progress: bool = False) -> dict[str, Any]:
+def seed(
+    employers: int = 2, employees: int = 20, rng_seed: int = 2024, progress: bool = False, inleg_values: bool = True
+) -> dict[str, Any]:
     """Make a provider with ``employers`` employers and ``employees`` employees spread over them.
+
+    ``inleg_values``: whether some employees already hold values on Pensify Inleg and Netto inleg (made by the
+    payroll administrator, as a real payroll may); without them a platform starts on empty components (the demo).
 
     Idempotent: a database that holds the seed's provider already is left as it is.
     """
@@ -210,7 +215,7 @@ def seed(employers: int = 2, employees: int = 20, rng_seed: int = 2024, progress
                 Fund.objects.create(administration=admin, number=number, name=name, settings=fund_settings(kind))
         _users(provider, made)
         _client()
-        _people(rng, made, admins, employees, progress, chain_seed=rng_seed)
+        _people(rng, made, admins, employees, progress, chain_seed=rng_seed, inleg_values=inleg_values)
     return {"created": True, "employers": [e.pk for e in made]}
 
 
@@ -259,6 +264,7 @@ def _people(
     total: int,
     progress: bool,
     chain_seed: int = 0,
+    inleg_values: bool = True,
 ) -> None:
     components = {
         (c.administration_id, c.key): c
@@ -302,7 +308,7 @@ def _people(
                 from_date = max(start, date(2024, 1, 1))
                 # an employment that ended before 2024 gets no fixed values (the API would refuse them too);
                 # the draws are made all the same, so the rest of the data stays as it was
-                ended_before = end is not None and end < from_date
+                ended_before = (end is not None and end < from_date) or not inleg_values
                 if pensify is not None and rng.random() < 0.8:
                     value = Decimal(rng.choice((25, 50, 75, 100)))
                     if not ended_before:

@@ -43,10 +43,10 @@ demo: $(STAMP) $(DEMO_KEYS)
 	$(VENV)/bin/inleg sandbox seed --employers 3 --employees 60 --no-inleg-values
 	$(DEMO_PLATFORM) $(VENV)/bin/inleg platform migrate
 	$(call PORT_FREE,8000); $(call PORT_FREE,8001)
-	$(DEMO_PLATFORM) trap 'kill $$(jobs -p) 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/inleg platform worker & \
-	$(VENV)/bin/inleg platform serve --port 8000 & \
-	$(VENV)/bin/inleg sandbox serve --port 8001 & \
+	$(DEMO_PLATFORM) pids=""; trap 'kill $$pids 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	$(VENV)/bin/inleg platform worker & pids="$$pids $$!"; \
+	$(VENV)/bin/inleg platform serve --port 8000 & pids="$$pids $$!"; \
+	$(VENV)/bin/inleg sandbox serve --port 8001 & pids="$$pids $$!"; \
 	{ $(call AWAIT_PORT,8001) && $(call AWAIT_PORT,8000); } || { echo "demo: the servers did not start" >&2; exit 1; }; \
 	$(VENV)/bin/inleg platform demo-seed || echo "demo: demo-seed failed (above); register a company by hand instead"; \
 	echo; \

@@ -72,6 +72,7 @@ lint: $(STAMP)
 # each with its own cache. The platform's run also checks what is not Django (funds, loket, the command, benches).
 MYPY_SANDBOX := src/inleg/sandbox bench/sandbox.py
 MYPY_PLATFORM := src/inleg/platform src/inleg/funds src/inleg/loket src/inleg/cli.py bench/funds.py bench/sync.py bench/contributions.py \
+	bench/platform_against_sandbox.py \
 	bench/reconcile.py
 
 typecheck: $(STAMP)

@@ -9,15 +9,11 @@ Last line: ``import_s=A resync_s=B resync_changed_s=C``. Targets: import < 60 s,
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # tests.platform.loket_sandbox: the sandbox server and the consent walk
+from platform_against_sandbox import setup_platform, with_seeded_sandbox
 
 
 def main() -> int:
@@ -26,41 +22,13 @@ def main() -> int:
     parser.add_argument("--changed", type=float, default=0.01, help="share of employments changed in Loket")
     args = parser.parse_args()
 
-    from tests.platform.loket_sandbox import Sandbox
-
-    print(f"sandbox: seeding 2 employers with {2 * args.employees} employees ...", flush=True)
-    started = time.perf_counter()
-    sandbox = Sandbox(employers=2, employees=2 * args.employees)
-    print(f"sandbox: ready on {sandbox.url} in {time.perf_counter() - started:.1f} s", flush=True)
-    try:
-        return run(sandbox, args)
-    finally:
-        sandbox.stop()
+    return with_seeded_sandbox(args.employees, lambda sandbox: run(sandbox, args))
 
 
 def run(sandbox: Any, args: argparse.Namespace) -> int:
-    from tests.platform.loket_sandbox import CLIENT_ID, CLIENT_SECRET, consent, path_and_query
+    from tests.platform.loket_sandbox import consent, path_and_query
 
-    from inleg.platform.keys import new_keys
-
-    work = Path(tempfile.mkdtemp(prefix="inleg-bench-platform-"))
-    os.environ.update(
-        {
-            # Production mode (no HTTP to the platform here), with keys of this run.
-            "PLATFORM_DEBUG": "0",
-            **new_keys(),
-            "PLATFORM_VAR_DIR": str(work),
-            "DJANGO_SETTINGS_MODULE": "inleg.platform.settings",
-            "LOKET_OAUTH_URL": sandbox.url,
-            "LOKET_API_URL": sandbox.url + "/v2",
-            "LOKET_CLIENT_ID": CLIENT_ID,
-            "LOKET_CLIENT_SECRET": CLIENT_SECRET,
-            "LOKET_REDIRECT_URI": "http://127.0.0.1:8000/integrations/loket/callback",
-        }
-    )
-    import django
-
-    django.setup()
+    setup_platform(sandbox, "inleg-bench-platform-")
     from django.core.management import call_command
 
     from inleg.loket import new_code_verifier, new_state

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from inleg.platform.domain.rounding import round_cents
+
 FIGURES = Path(__file__).with_name("figures.json")
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,6 @@ def unknown() -> list[str]:
     return list(json.loads(FIGURES.read_text(encoding="utf-8"))["unknown"])
 
 
-def _euro(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)  # ROUND_HALF_UP is half away from zero for Decimal
-
-
 @dataclass(frozen=True)
 class Estimate:
     year: int
@@ -67,7 +64,7 @@ def jaarruimte(income: Decimal, factor_a: Decimal = Decimal(0)) -> tuple[Decimal
     capped = min(income, f["maximum_premiegrondslag_income"].value)
     base = max(Decimal(0), capped - f["jaarruimte_aow_franchise"].value)
     room = base * f["jaarruimte_percentage"].value / 100 - f["factor_a_multiplier"].value * factor_a
-    return _euro(base), _euro(max(Decimal(0), room))
+    return round_cents(base), round_cents(max(Decimal(0), room))
 
 
 def box1_tax(income: Decimal) -> Decimal:
@@ -87,5 +84,5 @@ def estimate(income: Decimal, yearly_deposits: Decimal, factor_a: Decimal = Deci
     """What fits in the jaarruimte of the deposits of a year, and the tax that comes back for it."""
     base, room = jaarruimte(income, factor_a)
     deduction = min(max(Decimal(0), yearly_deposits), room)
-    back = _euro(box1_tax(income) - box1_tax(max(Decimal(0), income - deduction)))
-    return Estimate(figures()["jaarruimte_percentage"].year, income, base, room, _euro(deduction), back)
+    back = round_cents(box1_tax(income) - box1_tax(max(Decimal(0), income - deduction)))
+    return Estimate(figures()["jaarruimte_percentage"].year, income, base, room, round_cents(deduction), back)

@@ -190,7 +190,8 @@ def net_amount(request: HttpRequest, employment_id: int) -> HttpResponse:
 
 
 def _euro_decimal(value: Decimal) -> str:
-    return euro(Cents(int(value.quantize(Decimal("0.01")) * 100)))
+    """Whole cents by construction (the estimate rounds, a yearly sum of cents stays cents): refused, not rounded."""
+    return euro(Cents.parse(value, "bedrag"))
 
 
 def _unknown_notes() -> list[str]:

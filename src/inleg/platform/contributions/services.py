@@ -36,6 +36,7 @@ from inleg.platform.domain.contributions.periods import PeriodKey
 from inleg.platform.domain.contributions.preview import PreviewLine
 from inleg.platform.domain.errors import DomainError
 from inleg.platform.domain.money import Cents
+from inleg.platform.domain.rounding import round_cents
 from inleg.platform.employees.models import Employment
 from inleg.platform.integrations.models import LoketConnection
 from inleg.platform.integrations.services import client_for
@@ -679,7 +680,7 @@ def read_approved_results(company: Company, *, client: LoketClient | None = None
 
 def _cents(value: Decimal) -> int:
     """Loket's result lines carry withholdings as amounts; the sign says the direction, we keep the size."""
-    return abs(Cents.parse(value.quantize(Decimal("0.01")), "value").value)
+    return abs(Cents.parse(round_cents(value), "value").value)
 
 
 def periods_overview(company: Company) -> list[dict[str, object]]:

@@ -73,12 +73,18 @@ def latest_run(admin: User) -> SyncRun:
     return run
 
 
-def open_job(admin: User, loket: Sandbox, index: int = 0) -> str:
-    """An employment that runs today with a full-time wage and hours, by Loket's id."""
+def open_job(admin: User, loket: Sandbox, index: int = 0, *, not_hours: tuple[str, ...] = ()) -> str:
+    """An employment that runs today with a full-time wage and hours, by Loket's id; ``not_hours``: hours per week
+    it must not work already (the ids are random, so a job the test changes to 32 hours might work 32 already)."""
     truth = sandbox_pay(loket)
     today = timezone.localdate().isoformat()
     running = {k for k, r in truth.items() if r["end"] == "None" or r["end"] >= today}  # other tests end some
-    candidates = sorted(k for k in running if truth[k]["gross"] and truth[k]["hours"] and truth[k]["full_time"])
+    candidates = sorted(
+        k
+        for k in running
+        if truth[k]["gross"] and truth[k]["hours"] and truth[k]["full_time"]
+        and Decimal(truth[k]["hours"]) not in {Decimal(h) for h in not_hours}
+    )  # fmt: skip
     return candidates[index]
 
 
@@ -102,7 +108,10 @@ def test_an_incremental_sync_brings_a_changed_wage_and_hours_whose_version_did_n
 ) -> None:
     connect(web, "koppeling")
     run_tasks()
-    paid, hours_changed = open_job(admin, loket, 0), open_job(admin, loket, 1)
+    paid, hours_changed = (
+        open_job(admin, loket, 0, not_hours=("32", "21.5")),
+        open_job(admin, loket, 1, not_hours=("32", "21.5")),
+    )
     # A queryset update: Loket's version numbers stay where they were.
     show_versions = (
         f"jobs = Employment.objects.filter(id__in=[{paid!r}, {hours_changed!r}])\n"

@@ -97,3 +97,19 @@ def test_nothing_to_do_is_one_line() -> None:
     changes = diff(plan_of(GROSS, (B, None, 5000)), [record("a", B, None, 5000)], {"a"})
     (line,) = preview([changes], NAMES)
     assert (line.kind, line.text) == (LineKind.NOTHING, "Geen wijzigingen: Loket heeft de regeling al.")
+
+
+def test_a_leaver_is_not_told_loket_has_the_scheme() -> None:
+    # Left on 31 January, the window starts 1 March: the plan is empty and Loket holds nothing.
+    leaver = Employment("emp-2", date(2024, 1, 1), date(2025, 1, 31))
+    empty = ComponentPlan(leaver, GROSS, Kind.GROSS, B, ())
+    (line,) = preview([diff(empty, [], set())], NAMES)
+    assert (line.kind, line.text) == (
+        LineKind.NOTHING,
+        "Geen wijzigingen: uit dienst sinds 31 januari 2025; Loket houdt geen bijdrage.",
+    )
+
+
+def test_no_contribution_at_all_is_said_as_such() -> None:
+    (line,) = preview([diff(ComponentPlan(EMP, GROSS, Kind.GROSS, B, ()), [], set())], NAMES)
+    assert line.text == "Geen wijzigingen: er is geen bijdrage voor deze werknemer, en Loket houdt er ook geen."

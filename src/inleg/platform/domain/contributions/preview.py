@@ -7,7 +7,7 @@ the text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -114,7 +114,7 @@ def _attention(item: Attention, name: str) -> PreviewLine:
     return PreviewLine(LineKind.HELD_BACK, text, item.who)
 
 
-def preview(changes: Iterable[Changes], component_names: Mapping[int, str]) -> list[PreviewLine]:
+def preview(changes: Sequence[Changes], component_names: Mapping[int, str]) -> list[PreviewLine]:
     """The lines for one employee's components, in the order of ``changes``: operations, then what is held
     back. One "no change" line when there is nothing at all."""
     lines: list[PreviewLine] = []
@@ -123,4 +123,18 @@ def preview(changes: Iterable[Changes], component_names: Mapping[int, str]) -> l
         lines.extend(_operation(op, name) for op in change.operations)
         lines.extend(_conflict(c, name) for c in change.conflicts)
         lines.extend(_attention(a, name) for a in change.attention)
-    return lines or [PreviewLine(LineKind.NOTHING, "Geen wijzigingen: Loket heeft de regeling al.")]
+    if lines:
+        return lines
+    return [PreviewLine(LineKind.NOTHING, _nothing(changes))]
+
+
+def _nothing(changes: Sequence[Changes]) -> str:
+    """Why nothing is written: a leaver, no contribution at all, or Loket holding the plan already. Saying
+    "Loket has it" of someone who left would suggest money still flows."""
+    if any(change.plan.segments for change in changes):
+        return "Geen wijzigingen: Loket heeft de regeling al."
+    employment = changes[0].plan.employment if changes else None
+    window = changes[0].plan.window_start if changes else None
+    if employment is not None and window is not None and employment.end is not None and employment.end < window:
+        return f"Geen wijzigingen: uit dienst sinds {dutch_date(employment.end)}; Loket houdt geen bijdrage."
+    return "Geen wijzigingen: er is geen bijdrage voor deze werknemer, en Loket houdt er ook geen."

@@ -92,6 +92,19 @@ def test_one_employment_s_bad_salary_fails_only_that_employment_in_plain_dutch(c
     assert run.writes > 0  # the others were written
 
 
+def test_a_chunk_executed_again_before_it_finished_reports_each_failure_once(coupled: User, settings: Any) -> None:
+    company = coupled.company
+    services.set_scheme(company, coupled, percent=Decimal("3"))
+    jobs = services.writable_employments(company)
+    Employment.objects.filter(pk=jobs[0].pk).update(salary=Decimal("-10.00"))
+    run, [chunk] = _chunks(coupled, settings, 100)
+    tasks.execute_chunk(run.pk, chunk)
+    # A second execution that passed the "finished?" check while the first still ran (two workers at once).
+    WriteChunk.objects.filter(run=run).update(finished_at=None)
+    tasks.execute_chunk(run.pk, chunk)
+    assert WriteFailure.objects.filter(run=run).count() == 1
+
+
 def test_a_chunk_that_cannot_start_names_the_cause_in_dutch(coupled: User, settings: Any) -> None:
     company = coupled.company
     services.set_scheme(company, coupled, amount=Cents(5000))

@@ -271,6 +271,11 @@ class WriteFailure(models.Model):
     who = models.CharField(max_length=24, choices=WhoMustAct.choices)
     at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        constraints = [  # noqa: RUF012
+            models.UniqueConstraint(fields=["run", "employment", "component_key", "reason"], name="one_failure_line")
+        ]
+
 
 class PaidAmount(models.Model):
     """What the approved payroll of a period paid for an employment on our components (Loket's results)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -79,17 +79,15 @@ def execute_chunk(run_pk: int, employment_pks: list[int], *, now: Callable[[], d
     except Exception as error:  # the whole chunk cannot start: each of its employments is reported
         reason, who = _refusal(error)
         log.warning("write run %s: chunk could not start: %s", run_pk, error)
-        WriteFailure.objects.bulk_create(
-            [
-                WriteFailure(run_id=run_pk, employment_id=pk, component_key=0, reason=reason, who=who)
-                for pk in employment_pks
-            ]
+        _record(
+            WriteFailure(run_id=run_pk, employment_id=pk, component_key=0, reason=reason, who=who)
+            for pk in employment_pks
         )
         services.chunk_finished(chunk)
         return "failed"
     for pk, problem in refused.items():
         reason, who = _refusal(problem)
-        WriteFailure.objects.create(run_id=run_pk, employment_id=pk, component_key=0, reason=reason, who=who)
+        _record([WriteFailure(run_id=run_pk, employment_id=pk, component_key=0, reason=reason, who=who)])
     employments = [e for e in employments if e.pk not in refused]
     loket, journal = adapter(client), services.DbJournal(company)
     names = services.component_names(connection)
@@ -148,8 +146,8 @@ def _write_collectively(
             employment = plans[pair][0]
             writes[employment.pk] += result.writes[pair]
             for reason, who in _held_back(changes, names):
-                WriteFailure.objects.create(
-                    run_id=run_pk, employment=employment, component_key=pair[1], reason=reason, who=who
+                _record(
+                    [WriteFailure(run_id=run_pk, employment=employment, component_key=pair[1], reason=reason, who=who)]
                 )
         return [*left, *(pair_of(p) for p in result.per_employment)]
     finally:
@@ -157,14 +155,18 @@ def _write_collectively(
         bulk.release_leases(taken, holder)
 
 
+def _record(failures: Iterable[WriteFailure]) -> None:
+    """Store failure lines once: a chunk delivered twice, or executed twice at once, meets the same failures
+    again, and the employer should read each once (the database's unique constraint decides)."""
+    WriteFailure.objects.bulk_create(list(failures), ignore_conflicts=True)
+
+
 def _fail_all(
     run_pk: int, plans: dict[Pair, tuple[Employment, domain.ComponentPlan]], pairs: set[Pair], reason: str, who: str
 ) -> None:
-    WriteFailure.objects.bulk_create(
-        [
-            WriteFailure(run_id=run_pk, employment=plans[pair][0], component_key=pair[1], reason=reason, who=who)
-            for pair in sorted(pairs)
-        ]
+    _record(
+        WriteFailure(run_id=run_pk, employment=plans[pair][0], component_key=pair[1], reason=reason, who=who)
+        for pair in sorted(pairs)
     )
 
 
@@ -181,7 +183,7 @@ def _write_one(
     key = plan.component_key
 
     def fail(reason: str, who: str) -> None:
-        WriteFailure.objects.create(run_id=run_pk, employment=employment, component_key=key, reason=reason, who=who)
+        _record([WriteFailure(run_id=run_pk, employment=employment, component_key=key, reason=reason, who=who)])
 
     if not services.take_lock(employment.loket_id, key, holder):
         fail("Een andere verwerking schrijft dit dienstverband nog. Schrijf straks opnieuw.", WhoMustAct.PLATFORM)

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from inleg.platform.accounts.models import Company, Role, User
 from inleg.platform.integrations.models import LoketConnection
@@ -44,6 +45,34 @@ def loket(sandbox: Sandbox, settings: Any) -> Sandbox:
     settings.LOKET_REDIRECT_URI = ""
     settings.SYNC_RESUME_DELAY_S = 0
     return sandbox
+
+
+def sandbox_with_periods(employers: int = 2, employees: int = 8) -> Sandbox:
+    """A sandbox of its own with this year's and next year's payroll periods opened (writes need a period)."""
+    server = Sandbox(employers=employers, employees=employees)
+    this_year = timezone.now().year
+    server.orm(
+        "from inleg.sandbox.core.models import PayrollAdministration\n"
+        "from inleg.sandbox.payroll.periods import ensure_periods\n"
+        "for admin in PayrollAdministration.objects.all():\n"
+        f"    ensure_periods(admin, {this_year})\n"
+        f"    ensure_periods(admin, {this_year + 1})\n"
+    )
+    return server
+
+
+def couple_on_clean_components(web: Client, server: Sandbox, settings: Any, gross: int, net: int) -> None:
+    """Couple the company to ``server`` and import it, after clearing the seed's records on our two
+    components (``gross``, ``net``): a clean start for tests that count what the platform writes."""
+    settings.LOKET_OAUTH_URL = server.url
+    settings.LOKET_API_URL = server.url + "/v2"
+    settings.SYNC_RESUME_DELAY_S = 0
+    server.orm(
+        "from inleg.sandbox.core.models import BenefitDeduction\n"
+        f"BenefitDeduction.objects.filter(component__key__in=({gross}, {net})).delete()\n"
+    )
+    connect(web, "koppeling")
+    run_tasks()
 
 
 def make_company(name: str = "Bakkerij Jansen B.V.", email: str = "eigenaar@jansen.example") -> tuple[Company, User]:

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from inleg.platform.accounts.models import Right, Role, User
 from inleg.platform.contributions import services, tasks
@@ -26,7 +25,14 @@ from inleg.platform.domain.contributions import ComponentPlan
 from inleg.platform.domain.money import Cents
 from inleg.platform.employees.models import Employment
 from inleg.platform.integrations.services import client_for
-from tests.platform.conftest import connect, connection_of, logged_in, make_company, run_tasks
+from tests.platform.conftest import (
+    connection_of,
+    couple_on_clean_components,
+    logged_in,
+    make_company,
+    run_tasks,
+    sandbox_with_periods,
+)
 from tests.platform.domain.fake_loket import Crash, CrashingLoket
 from tests.platform.loket_sandbox import BIN, Sandbox
 
@@ -37,15 +43,7 @@ GROSS, NET = 751, 831
 
 @pytest.fixture(scope="module")
 def own_loket() -> Iterator[Sandbox]:
-    server = Sandbox(employers=2, employees=8)
-    this_year = timezone.now().year
-    server.orm(
-        "from inleg.sandbox.core.models import PayrollAdministration\n"
-        "from inleg.sandbox.payroll.periods import ensure_periods\n"
-        "for admin in PayrollAdministration.objects.all():\n"
-        f"    ensure_periods(admin, {this_year})\n"
-        f"    ensure_periods(admin, {this_year + 1})\n"
-    )
+    server = sandbox_with_periods()
     yield server
     server.stop()
 
@@ -53,15 +51,7 @@ def own_loket() -> Iterator[Sandbox]:
 @pytest.fixture
 def coupled(web: Client, admin: User, own_loket: Sandbox, settings: Any) -> User:
     """The company coupled and imported; Loket's records on our two components cleared (a clean start)."""
-    settings.LOKET_OAUTH_URL = own_loket.url
-    settings.LOKET_API_URL = own_loket.url + "/v2"
-    settings.SYNC_RESUME_DELAY_S = 0
-    own_loket.orm(
-        "from inleg.sandbox.core.models import BenefitDeduction\n"
-        f"BenefitDeduction.objects.filter(component__key__in=({GROSS}, {NET})).delete()\n"
-    )
-    connect(web, "koppeling")
-    run_tasks()
+    couple_on_clean_components(web, own_loket, settings, GROSS, NET)
     connection = connection_of(admin)
     assert (connection.component_key, connection.net_component_key) == (GROSS, NET)
     return admin

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
 from lxml import etree
 
 from inleg.loket import errors
@@ -29,7 +28,7 @@ from inleg.platform.domain.contributions.periods import PayrollPeriod
 from inleg.platform.domain.money import Cents
 from inleg.platform.employees.models import Employment
 from inleg.platform.ledger.balances import balances, check_balanced
-from tests.platform.conftest import connect, connection_of, run_tasks
+from tests.platform.conftest import connection_of, couple_on_clean_components, run_tasks, sandbox_with_periods
 from tests.platform.loket_sandbox import BIN, Sandbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,30 +40,14 @@ CAMT = "{urn:iso:std:iso:20022:tech:xsd:camt.053.001.02}"
 
 @pytest.fixture(scope="module")
 def own_loket() -> Iterator[Sandbox]:
-    server = Sandbox(employers=2, employees=8)
-    this_year = timezone.now().year
-    server.orm(
-        "from inleg.sandbox.core.models import PayrollAdministration\n"
-        "from inleg.sandbox.payroll.periods import ensure_periods\n"
-        "for admin in PayrollAdministration.objects.all():\n"
-        f"    ensure_periods(admin, {this_year})\n"
-        f"    ensure_periods(admin, {this_year + 1})\n"
-    )
+    server = sandbox_with_periods()
     yield server
     server.stop()
 
 
 @pytest.fixture
 def coupled(web: Client, admin: User, own_loket: Sandbox, settings: Any, ledger_emptied_after: None) -> User:
-    settings.LOKET_OAUTH_URL = own_loket.url
-    settings.LOKET_API_URL = own_loket.url + "/v2"
-    settings.SYNC_RESUME_DELAY_S = 0
-    own_loket.orm(  # the seed's records on the two components: a clean start, as in the contributions tests
-        "from inleg.sandbox.core.models import BenefitDeduction\n"
-        f"BenefitDeduction.objects.filter(component__key__in=({GROSS}, {NET})).delete()\n"
-    )
-    connect(web, "koppeling")
-    run_tasks()
+    couple_on_clean_components(web, own_loket, settings, GROSS, NET)
     return admin
 
 

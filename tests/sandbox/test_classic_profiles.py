@@ -141,7 +141,8 @@ def test_a_leaver_is_linked_up_to_the_end_date_and_not_into_a_previous_year(job:
     job.save()
     done = apply_profile(job, profile(admin, (1, True), (3, False), name="Oud"))
     assert spans(job) == [(3, date(2022, 5, 1), date(2023, 10, 31))]
-    assert "uit dienst" in done.skipped[0] and "1 Pensioenfonds" in done.skipped[0]
+    assert "uit dienst" in done.skipped[0]
+    assert "1 Pensioenfonds" in done.skipped[0]
 
 
 def test_re_applying_is_idempotent_and_ends_links_with_the_employment(job: Employment) -> None:
@@ -158,7 +159,8 @@ def test_re_applying_is_idempotent_and_ends_links_with_the_employment(job: Emplo
     job.save()
     ended = apply_profile(job, kantoor)
     assert spans(job) == [(1, date(2022, 5, 1), date(2024, 8, 31)), (3, date(2022, 5, 1), date(2024, 8, 31))]
-    assert len(ended.ended) == 2 and not ended.created
+    assert len(ended.ended) == 2
+    assert not ended.created
 
 
 def test_removing_a_fund_from_the_profile_ends_its_links_and_keeps_history(job: Employment) -> None:
@@ -196,7 +198,8 @@ def test_linking_by_hand_follows_the_chain_rules(job: Employment) -> None:
     fund = admin.funds.get(number=1)
     first, _closed = link_by_hand(job, fund, date(2023, 1, 1), None)
     second, closed = link_by_hand(job, fund, date(2024, 7, 1), None)  # a new version closes the open one
-    assert closed is not None and closed.pk == first.pk
+    assert closed is not None
+    assert closed.pk == first.pk
     assert spans(job) == [(1, date(2023, 1, 1), date(2024, 6, 30)), (1, date(2024, 7, 1), None)]
     with pytest.raises(LinkError) as overlap:
         link_by_hand(job, fund, date(2024, 3, 1), date(2024, 3, 31))
@@ -205,7 +208,8 @@ def test_linking_by_hand_follows_the_chain_rules(job: Employment) -> None:
     )
     with pytest.raises(LinkError) as early:
         link_by_hand(job, admin.funds.get(number=2), date(2021, 1, 1), None)
-    assert early.value.field == "start_date" and "datum in dienst 01-05-2022" in early.value.message
+    assert early.value.field == "start_date"
+    assert "datum in dienst 01-05-2022" in early.value.message
     assert end_link(second, date(2024, 12, 31)) is True
     assert end_link(second, date(2024, 12, 31)) is False
 
@@ -219,7 +223,8 @@ def test_profile_pages_save_whole_or_not_at_all(job: Employment) -> None:
     funds = {f.number: str(f.pk) for f in Fund.objects.filter(administration=admin)}
     data = {"name": "Kantoor", "rows-TOTAL_FORMS": "3", "rows-INITIAL_FORMS": "0", "rows-MIN_NUM_FORMS": "0",
             "rows-MAX_NUM_FORMS": "1000", "rows-0-fund": funds[1], "rows-0-retroactive": "true",
-            "rows-1-fund": funds[1], "rows-1-retroactive": "false", "rows-2-fund": "", "rows-2-retroactive": "false"}  # fmt: skip
+            "rows-1-fund": funds[1], "rows-1-retroactive": "false",
+            "rows-2-fund": "", "rows-2-retroactive": "false"}  # fmt: skip
     answer = client.post(f"/classic/{admin.pk}/werknemerprofielen/toevoegen/", data)
     assert answer.status_code == 200
     assert "Fonds regel 2: “1 Pensioenfonds” staat al in dit profiel (regel 1)." in html.unescape(
@@ -234,7 +239,8 @@ def test_profile_pages_save_whole_or_not_at_all(job: Employment) -> None:
     again = client.post(f"/classic/{admin.pk}/werknemerprofielen/toevoegen/", {**data, "name": "kantoor"})
     assert "Naam: “kantoor” is al de naam van een ander profiel" in html.unescape(again.content.decode())
     listing = client.get(f"/classic/{admin.pk}/werknemerprofielen/").content.decode()
-    assert "Kantoor" in listing and "Actief verloningsjaar: 2020" in listing
+    assert "Kantoor" in listing
+    assert "Actief verloningsjaar: 2020" in listing
 
     # Apply it on the employment's page, then take fund 3 out of the profile from 30-04-2024.
     page = f"/classic/{admin.pk}/dienstverbanden/{job.pk}/fondsen/"
@@ -243,7 +249,8 @@ def test_profile_pages_save_whole_or_not_at_all(job: Employment) -> None:
     edit = f"/classic/{admin.pk}/werknemerprofielen/{made.pk}/"
     rows = {"rows-TOTAL_FORMS": "3", "rows-INITIAL_FORMS": "2", "rows-MIN_NUM_FORMS": "0", "rows-MAX_NUM_FORMS": "1000",
             "rows-0-fund": funds[1], "rows-0-retroactive": "true", "rows-1-fund": funds[3],
-            "rows-1-retroactive": "false", "rows-1-remove": "on", "rows-2-fund": "", "rows-2-retroactive": "false"}  # fmt: skip
+            "rows-1-retroactive": "false", "rows-1-remove": "on",
+            "rows-2-fund": "", "rows-2-retroactive": "false"}  # fmt: skip
     refused = client.post(edit, {"name": "Kantoor", **rows})
     assert "Einddatum bij verwijderen is leeg, maar 1 dienstverband(en) heeft fonds 3 Sociaal fonds" in html.unescape(
         refused.content.decode()
@@ -275,7 +282,8 @@ def test_the_employment_page_links_by_hand_and_names_field_and_value(job: Employ
     assert (link.start_date, link.end_date, link.deviation_premium, link.deviation_total, link.profile) == (
         date(2024, 1, 1), None, Decimal("1.5"), Decimal("3"), None)  # fmt: skip
     shown = html.unescape(client.get(page).content.decode())
-    assert "afwijking: premie 1,5000 %, afdracht 3,0000 %" in shown and "handmatig" in shown
+    assert "afwijking: premie 1,5000 %, afdracht 3,0000 %" in shown
+    assert "handmatig" in shown
     assert "Wijzigingen die teruggaan tot in een voorgaand jaar worden niet herrekend." in shown
     ended = client.post(page, {"action": "end", "link": str(link.pk), "end_date": "2023-12-31"})
     assert "Einddatum: “31-12-2023” ligt vóór de begindatum 01-01-2024" in html.unescape(ended.content.decode())
@@ -302,7 +310,8 @@ def test_a_profile_activated_fund_pays_from_the_period_its_entry_moment_gives(jo
         lines[number] = {(r.component_key, r.column): r.value for r in run.results.filter(employment=job)}
     # March: 20 years old, fund 1 does not apply; fund 3 (no entry moment, premium 0 %, total 1.1 %) does:
     # 1.1 % of 4000.00 = 44.00.
-    assert (601, 1) not in lines[3] and (701, 3) not in lines[3]
+    assert (601, 1) not in lines[3]
+    assert (701, 3) not in lines[3]
     assert lines[3][(703, 3)] == Decimal("44.00")
     # April: fund 1 from the 1st: 4000.00 less the franchise 17545.00 / 12 = 1462.08 gives 2537.92;
     # 7.5 % = 190.344 -> 190.34 premium, 22 % = 558.3424 -> 558.34 remittance.

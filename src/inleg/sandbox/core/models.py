@@ -572,7 +572,7 @@ class EmployeeProfile(models.Model):
     name = models.CharField(
         _("naam"),
         max_length=50,
-        help_text=_("De naam waaronder u het profiel bij een dienstverband kiest, bijvoorbeeld ‘Kantoor’."),
+        help_text=_("De naam waaronder u het profiel bij een dienstverband kiest, bijv. ‘Kantoor’."),
     )
 
     class Meta:

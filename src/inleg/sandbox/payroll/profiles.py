@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
-from inleg.sandbox.core.chains import Overlap, day_before, overlaps, place
+from inleg.sandbox.core.chains import Dated, Overlap, day_before, overlaps, place
 from inleg.sandbox.core.models import (
     EmployeeProfile,
     EmployeeProfileFund,
@@ -186,10 +186,11 @@ def apply_profile(employment: Employment, profile: EmployeeProfile, end_from: da
             if _end(link, end_from, who):
                 done.ended.append(link)
         if employment.end_date is not None:  # beëindigd: the profile's links end with the employment
+            last_day = employment.end_date
             for link in links:
-                if link.profile_id is not None and link.fund_id in wanted and link.start_date <= employment.end_date:
-                    if _end(link, employment.end_date, who):
-                        done.ended.append(link)
+                ours = link.profile_id is not None and link.fund_id in wanted and link.start_date <= last_day
+                if ours and _end(link, last_day, who):
+                    done.ended.append(link)
         for row in rows:
             fund = row.fund
             start = profile_start(employment, row.retroactive, has_entry_moment(fund), first_day)
@@ -247,7 +248,7 @@ def end_link(link: EmploymentFund, last_day: date) -> bool:
     return changed
 
 
-def _span(link: EmploymentFund) -> str:
+def _span(link: Dated) -> str:
     return f"{day(link.start_date)} t/m {day(link.end_date)}" if link.end_date else f"{day(link.start_date)} t/m open"
 
 

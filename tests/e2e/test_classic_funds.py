@@ -121,7 +121,9 @@ def test_define_a_fund_link_it_run_the_payroll_and_see_the_premiums(loket: Sandb
     page.fill("#id_start_date", f"{YEAR}-01-01")
     page.fill("#id_deviation_premium", "7,5")
     page.get_by_role("button", name="Koppelen").click()
-    expect(page.get_by_text("Afwijkend % afdracht is leeg; vul het in (premie en afdracht gaan samen).")).to_be_visible()
+    expect(
+        page.get_by_text("Afwijkend % afdracht is leeg; vul het in (premie en afdracht gaan samen).")
+    ).to_be_visible()
     shot(page, "fondsen-06-koppelen-weigering")
     page.fill("#id_deviation_premium", "")
     page.get_by_role("button", name="Koppelen").click()

@@ -1,6 +1,7 @@
 """Loket Classic's Fondsen screen in a real browser, as a payroll administrator (``beheerder``) uses it: from a
 wage model without funds, define a pension fund through the form (a typo refused first), link it to two
-employments, run the payroll on tab Verloning and find the premiums on the results, worked out by hand."""
+employments in Classic (one through a werknemerprofiel, one by hand on the employment's Fondsen page), run the
+payroll on tab Verloning and find the premiums on the results, worked out by hand."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ jobs = [e for e in admin.employments.select_related('employee').order_by('employ
 out = []
 for job in jobs:
     hours = [h for h in job.working_hours.select_related('shift').all() if h.valid_on(date({YEAR}, 1, 31))][0]
-    out.append({{'id': str(job.pk), 'number': job.employee.employee_number, 'ptf': str(hours.part_time_factor)}})
+    out.append({{'id': str(job.pk), 'number': job.employee.employee_number, 'ptf': str(hours.part_time_factor),
+                'start': job.start_date.strftime('%d-%m-%Y')}})
 print(json.dumps({{'admin': str(admin.pk), 'jobs': out}}))
 """
 
@@ -88,22 +90,55 @@ def test_define_a_fund_link_it_run_the_payroll_and_see_the_premiums(loket: Sandb
     expect(page.get_by_role("cell", name="Prem. fonds 1")).to_be_visible()
     shot(page, "fondsen-03-fonds-aangemaakt")
 
-    # Employment funds have no Classic page in the sandbox: the payroll administrator links them in the admin.
-    for job in jobs:
-        page.goto(f"{loket.url}/admin/core/employment/{job['id']}/change/")
-        page.select_option("#id_funds-0-fund", label="1 Pensioen Classic")
-        page.fill("#id_funds-0-start_date", f"{YEAR}-01-01")
-        page.click("input[name=_save]")
-        expect(page.locator(".messagelist")).to_contain_text("gewijzigd")
+    # A werknemerprofiel with the fund, applied to the first employment on its Fondsen page (tab Dienstverbanden).
+    page.get_by_role("link", name="Werknemerprofielen", exact=True).click()
+    expect(page.get_by_text("Dit loonmodel heeft nog geen werknemerprofielen.")).to_be_visible()
+    page.get_by_role("link", name="+ Werknemerprofiel toevoegen").click()
+    page.fill("#id_name", "Kantoor")
+    page.select_option("#id_rows-0-fund", label="1 Pensioen Classic")
+    page.select_option("#id_rows-0-retroactive", label="Ja")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("Werknemerprofiel Kantoor is opgeslagen.")).to_be_visible()
+    shot(page, "fondsen-04-werknemerprofiel")
+    first, second = jobs
+    page.get_by_role("link", name="Dienstverbanden", exact=True).click()
+    page.get_by_role("link", name=f"Fondsen van werknemer {first['number']}").click()
+    expect(page.get_by_text("Dit dienstverband heeft nog geen fondsen.")).to_be_visible()
+    page.select_option("#id_profile", label="Kantoor")
+    page.get_by_role("button", name="Profiel toepassen").click()
+    # The fund made above has no entry moment, so the link starts on the hire date (seed 004).
+    expect(page.get_by_text(f"Fonds 1 Pensioen Classic gekoppeld: {first['start']} t/m open.")).to_be_visible()
+    expect(page.get_by_role("cell", name="profiel Kantoor")).to_be_visible()
+    shot(page, "fondsen-05-profiel-toegepast")
+    page.get_by_role("button", name="Profiel toepassen").click()  # again: no second link
+    expect(page.get_by_text("Fonds 1 Pensioen Classic: al gekoppeld")).to_be_visible()
+    expect(page.get_by_role("cell", name="profiel Kantoor")).to_have_count(1)
+
+    # The second employment by hand, from 1 January: a deviation typed with one percentage is refused first.
+    page.get_by_role("link", name="Dienstverbanden", exact=True).click()
+    page.get_by_role("link", name=f"Fondsen van werknemer {second['number']}").click()
+    page.select_option("#id_fund", label="1 Pensioen Classic")
+    page.fill("#id_start_date", f"{YEAR}-01-01")
+    page.fill("#id_deviation_premium", "7,5")
+    page.get_by_role("button", name="Koppelen").click()
+    expect(
+        page.get_by_text("Afwijkend % afdracht is leeg; vul het in (premie en afdracht gaan samen).")
+    ).to_be_visible()
+    shot(page, "fondsen-06-koppelen-weigering")
+    page.fill("#id_deviation_premium", "")
+    page.get_by_role("button", name="Koppelen").click()
+    expect(page.get_by_text(f"Fonds 1 Pensioen Classic gekoppeld: 01-01-{YEAR} t/m open.")).to_be_visible()
+    expect(page.get_by_role("cell", name="handmatig")).to_be_visible()
+    shot(page, "fondsen-07-handmatig-gekoppeld")
 
     page.goto(f"{loket.url}/classic/{admin}/verloning/")
     page.fill("#id_year", str(YEAR))
     page.fill("#id_period", "1")
     page.get_by_role("button", name="Verloning starten").click()
     expect(page.get_by_text(f"Verloning {YEAR}-01 is gereed.")).to_be_visible()
-    shot(page, "fondsen-04-verloning")
+    shot(page, "fondsen-08-verloning")
     page.get_by_role("link", name=f"{YEAR}-01").click()
-    shot(page, "fondsen-05-resultaten")
+    shot(page, "fondsen-09-resultaten")
 
     for job in jobs:
         section = page.locator("h2", has_text=re.compile(rf"^{job['number']} ")).locator(

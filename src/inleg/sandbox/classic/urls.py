@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inleg.sandbox.classic import fund_views, views
+from inleg.sandbox.classic import employment_views, fund_views, profile_views, views
 
 urlpatterns = [
     path("", views.administrations, name="classic-administrations"),
@@ -12,6 +12,15 @@ urlpatterns = [
     path("<uuid:admin_id>/fondsen/abp/", fund_views.abp, name="classic-fund-abp"),
     path("<uuid:admin_id>/fondsen/<int:number>/", fund_views.edit_fund, name="classic-fund"),
     path("<uuid:admin_id>/fondsen/<int:number>/tabellen/", fund_views.tables, name="classic-fund-tables"),
+    path("<uuid:admin_id>/werknemerprofielen/", profile_views.profiles, name="classic-profiles"),
+    path("<uuid:admin_id>/werknemerprofielen/toevoegen/", profile_views.add_profile, name="classic-add-profile"),
+    path("<uuid:admin_id>/werknemerprofielen/<int:profile_id>/", profile_views.edit_profile, name="classic-profile"),
+    path("<uuid:admin_id>/dienstverbanden/", employment_views.employments, name="classic-employments"),
+    path(
+        "<uuid:admin_id>/dienstverbanden/<uuid:employment_id>/fondsen/",
+        employment_views.employment_funds,
+        name="classic-employment-funds",
+    ),
     path("<uuid:admin_id>/verloning/", views.payroll, name="classic-payroll"),
     path("<uuid:admin_id>/verloning/<uuid:run_id>/", views.run_results, name="classic-run"),
 ]

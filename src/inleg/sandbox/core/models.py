@@ -525,6 +525,16 @@ class EmploymentFund(Versioned):
     )
     fixed_premium = models.DecimalField(_("vaste premie"), max_digits=10, decimal_places=2, null=True, blank=True)
     fixed_total = models.DecimalField(_("vaste afdracht"), max_digits=10, decimal_places=2, null=True, blank=True)
+    # The werknemerprofiel that made this link (null: linked by hand or through the API); removing the fund
+    # from that profile ends only the links the profile made.
+    profile = models.ForeignKey(
+        "EmployeeProfile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="links",
+        verbose_name=_("via werknemerprofiel"),
+    )
 
     class Meta:
         verbose_name = _("fonds bij dienstverband")
@@ -547,6 +557,68 @@ class EmploymentFund(Versioned):
         if self.employment_id and self.fund_id and self.start_date:
             others = EmploymentFund.objects.filter(employment_id=self.employment_id, fund_id=self.fund_id)
             _check_chain(list(others.exclude(pk=self.pk)), self.start_date, self.end_date)
+
+
+class EmployeeProfile(models.Model):
+    """A werknemerprofiel on the wage model: the funds an employee with this profile takes part in.
+
+    Seed 004: "Met behulp van werknemerprofielen ... kunnen de regelingen automatisch geactiveerd dan wel
+    beëindigd worden." Applying a profile to an employment makes the dated links (``payroll/profiles.py``).
+    """
+
+    administration = models.ForeignKey(
+        PayrollAdministration, on_delete=models.CASCADE, related_name="profiles", verbose_name=ADMINISTRATION
+    )
+    name = models.CharField(
+        _("naam"),
+        max_length=50,
+        help_text=_("De naam waaronder u het profiel bij een dienstverband kiest, bijv. ‘Kantoor’."),
+    )
+
+    class Meta:
+        verbose_name = _("werknemerprofiel")
+        verbose_name_plural = _("werknemerprofielen")
+        ordering = ("name",)
+        constraints = [  # noqa: RUF012
+            models.UniqueConstraint(fields=["administration", "name"], name="unique_profile_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EmployeeProfileFund(models.Model):
+    """One fund of a werknemerprofiel, with the seed's indication 'met terugwerkende kracht'."""
+
+    profile = models.ForeignKey(
+        EmployeeProfile, on_delete=models.CASCADE, related_name="rows", verbose_name=_("werknemerprofiel")
+    )
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="profile_rows", verbose_name=_("fonds"))
+    retroactive = models.BooleanField(_("met terugwerkende kracht"), default=False)
+
+    class Meta:
+        verbose_name = _("fonds van een werknemerprofiel")
+        verbose_name_plural = _("fondsen van werknemerprofielen")
+        ordering = ("fund__number",)
+        constraints = [  # noqa: RUF012
+            models.UniqueConstraint(fields=["profile", "fund"], name="unique_profile_fund")
+        ]
+
+
+class EmploymentProfile(models.Model):
+    """The werknemerprofiel an employment has (at most one): what re-applying and ending work from."""
+
+    employment = models.OneToOneField(
+        Employment, on_delete=models.CASCADE, related_name="profile_choice", verbose_name=_("dienstverband")
+    )
+    profile = models.ForeignKey(
+        EmployeeProfile, on_delete=models.PROTECT, related_name="employments", verbose_name=_("werknemerprofiel")
+    )
+    applied = models.DateTimeField(_("toegepast"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("werknemerprofiel van een dienstverband")
+        verbose_name_plural = _("werknemerprofielen van dienstverbanden")
 
 
 def touch_employment(employment_id: Any) -> None:

@@ -21,6 +21,7 @@ from inleg.sandbox.core.models import (
     EmploymentProfile,
     Fund,
     PayrollAdministration,
+    PayrollPeriod,
     PayrollRun,
     RunStatus,
     Wage,
@@ -87,7 +88,11 @@ def spans(employment: Employment) -> list[tuple[int, date, date | None]]:
 
 def test_the_active_year_is_that_of_the_first_period_not_yet_approved(job: Employment) -> None:
     admin = job.administration
-    assert active_year(admin) == admin.start_date.year == 2020  # no run: the administration's first period
+    PayrollPeriod.objects.filter(administration=admin).delete()
+    assert active_year(admin) == admin.start_date.year == 2020  # no run, no periods: the administration's first year
+    ensure_periods(admin, 2023)
+    ensure_periods(admin, 2024)
+    assert active_year(admin) == 2023  # no run yet: the first year with periods opened
     approved(admin, 2023, 12)  # the last period of 2023 approved: 2024 is next
     assert active_year(admin) == 2024
     approved(admin, 2024, 3)

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q
 from django.utils.translation import gettext as _
 
 from inleg.sandbox.core.chains import Dated, Overlap, day_before, overlaps, place
@@ -36,6 +36,7 @@ from inleg.sandbox.core.models import (
     Fund,
     FundVersion,
     PayrollAdministration,
+    PayrollPeriod,
     PayrollRun,
     RunStatus,
     touch_employment,
@@ -60,8 +61,8 @@ def active_year(admin: PayrollAdministration) -> int:
     """The active payroll year: the year of the first period not yet approved.
 
     That is the period after the latest approved one (a new year once the last period of a year is approved),
-    or a later year in which a run is already finished; with no run at all, the year the administration
-    starts (its first period is the first not yet approved). Failed and removed runs do not count.
+    or a later year in which a run is already finished; with no run at all, the first year with periods
+    opened, or else the year the administration starts. Failed and removed runs do not count.
     """
     runs = PayrollRun.objects.filter(administration=admin)
     years: list[int] = []
@@ -77,7 +78,12 @@ def active_year(admin: PayrollAdministration) -> int:
     done = runs.filter(status=RunStatus.DONE).aggregate(year=Max("period__year"))["year"]
     if done is not None:
         years.append(int(done))
-    return max(years) if years else admin.start_date.year
+    if years:
+        return max(years)
+    # No run yet: the first year with payroll periods opened (the year the payroll is about to start in); a
+    # wage model without periods starts with its own first year.
+    opened = PayrollPeriod.objects.filter(administration=admin).aggregate(year=Min("year"))["year"]
+    return int(opened) if opened is not None else admin.start_date.year
 
 
 def year_start(admin: PayrollAdministration, year: int) -> date:

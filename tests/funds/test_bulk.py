@@ -8,7 +8,10 @@ from __future__ import annotations
 import io
 import json
 import random
+import subprocess
+import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,7 @@ from numpy.typing import NDArray
 from inleg.funds import FundError, batch, calculate_case, parse_case, scalar
 from inleg.funds import errors as e
 from inleg.funds.bulk import bulk_of_case, population_of, read_bulk, result_columns, write_bulk, write_results
+from inleg.funds.numbers import format_money
 from inleg.funds.results import results_json
 from tests.funds.builders import case, employment, fund, threshold
 from tests.funds.strategies import cases
@@ -444,3 +448,30 @@ def test_an_array_that_needs_pickle_is_refused(tmp_path: Path) -> None:
     with pytest.raises(e.WrongType) as raised:
         read_bulk(path)
     assert raised.value.field == "bulk"
+
+
+def _inleg(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "inleg.cli", "funds", *args], capture_output=True, text=True)
+
+
+def test_the_command_writes_a_bulk_case_and_computes_it_into_result_columns(tmp_path: Path) -> None:
+    source = PUBLIC / "monthly-basic.json"
+    bulk, results = tmp_path / "payroll.npz", tmp_path / "results.npz"
+    assert _inleg("bulk", str(source), str(bulk)).returncode == 0
+    done = _inleg("calc-bulk", str(bulk), str(results))
+    assert done.returncode == 0, done.stderr
+    expected = json.loads(source.with_name("monthly-basic.expected.json").read_text())["results"]
+    with np.load(results, allow_pickle=False) as written:
+        assert [format_money(int(c)) for c in written["premium.amount"]] == [r["premium"]["amount"] for r in expected]
+        assert written["period"].tolist() == [r["period"] for r in expected]
+    premium = sum(Decimal(r["premium"]["amount"]) for r in expected)
+    assert f"premie {premium:.2f}" in done.stdout
+
+
+def test_the_command_refuses_a_bad_bulk_case_with_exit_2(tmp_path: Path) -> None:
+    bulk = tmp_path / "payroll.npz"
+    write_bulk(bulk, _valid() | {"periods.hours": np.full((2, 12), -1, np.int64)})
+    done = _inleg("calc-bulk", str(bulk), str(tmp_path / "results.npz"))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "periods.hours[0, period 1]: must not be negative (value: -1)" in done.stderr
+    assert not (tmp_path / "results.npz").exists()

@@ -82,6 +82,8 @@ def read_bulk(source: str | Path | IO[bytes]) -> Population:
     """Read and validate a bulk case file into a population; raises a ``FundError`` on the first fault."""
     try:
         archive = np.load(source, allow_pickle=False)
+    except (FileNotFoundError, IsADirectoryError, PermissionError):
+        raise
     except (OSError, ValueError, zipfile.BadZipFile) as problem:
         raise WrongType("bulk", str(source), f"not a bulk case file (.npz of arrays): {problem}") from None
     if not isinstance(archive, np.lib.npyio.NpzFile):

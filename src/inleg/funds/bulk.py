@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from inleg.funds.batch import AMOUNT, Columns
+from inleg.funds.calendar import payroll_year
 from inleg.funds.cases import WageModel, needs_norm_hours, parse_case, parse_wage_model
 from inleg.funds.errors import (
     ConflictingSettings,
@@ -462,7 +463,7 @@ def bulk_of_case(data: Any) -> dict[str, NDArray[Any]]:
 
 
 def bulk_of(case: Case, header: Mapping[str, Any]) -> dict[str, NDArray[Any]]:
-    n = 12 if case.frequency.value == "month" else 13
+    n = payroll_year(case.year, case.frequency).n
     employments = case.employments
     e_count = len(employments)
 

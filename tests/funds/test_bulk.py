@@ -362,6 +362,7 @@ REFUSALS: list[tuple[str, Callable[[Arrays], None], type[FundError], str, Any]] 
         2,
     ),
     ("a fund number beyond 35", _at("employment_funds.number", 0, 36), e.OutOfRange, "employment_funds.number[0]", 36),
+    ("a fund number 0", _at("employment_funds.number", 1, 0), e.OutOfRange, "employment_funds.number[1]", 0),
     (
         "a fund the case lacks",
         _at("employment_funds.number", 2, 7),

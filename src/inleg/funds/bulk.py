@@ -151,10 +151,10 @@ class _Columns:
         if array.dtype.kind == "u" and array.size and int(array.max()) > np.iinfo(np.int64).max:
             _first(name, array > np.iinfo(np.int64).max, array, OutOfRange, "does not fit in int64")
         values = array.astype(np.int64, copy=False)
-        if low is not None:
+        if low is not None and high is not None:
+            _first(name, (values < low) | (values > high), values, OutOfRange, f"must lie in {low}..{high}")
+        elif low is not None:
             _first(name, values < low, values, OutOfRange, "must not be negative" if low == 0 else f"must be >= {low}")
-        if high is not None:
-            _first(name, values > high, values, OutOfRange, f"must be <= {high}")
         return values
 
     def days(self, name: str, *, required: bool) -> I64:

@@ -476,3 +476,14 @@ def test_the_command_refuses_a_bad_bulk_case_with_exit_2(tmp_path: Path) -> None
     assert (done.returncode, done.stdout) == (2, "")
     assert "periods.hours[0, period 1]: must not be negative (value: -1)" in done.stderr
     assert not (tmp_path / "results.npz").exists()
+
+
+def test_columns_in_fortran_order_or_narrower_integers_are_read_as_the_engine_needs() -> None:
+    data = json.loads((PUBLIC / "four-weeks.json").read_text())
+    arrays = bulk_of_case(data)
+    arrays["periods.hours"] = np.asfortranarray(arrays["periods.hours"])
+    arrays["periods.unpaid_days"] = arrays["periods.unpaid_days"].astype(np.uint8)
+    population = population_of(_through_file(arrays))
+    assert population.hours.flags.c_contiguous
+    assert population.unpaid.dtype == np.int64
+    assert results_json(batch.compute(population).to_rows())["results"] == calculate_case(data)["results"]

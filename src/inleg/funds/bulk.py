@@ -150,7 +150,7 @@ class _Columns:
             )
         if array.dtype.kind == "u" and array.size and int(array.max()) > np.iinfo(np.int64).max:
             _first(name, array > np.iinfo(np.int64).max, array, OutOfRange, "does not fit in int64")
-        values = array.astype(np.int64, copy=False)
+        values = np.ascontiguousarray(array, dtype=np.int64)  # the kernel's layout: C order, int64
         if low is not None and high is not None:
             _first(name, (values < low) | (values > high), values, OutOfRange, f"must lie in {low}..{high}")
         elif low is not None:
@@ -164,7 +164,7 @@ class _Columns:
         array = self._take(name)
         if array.dtype != np.dtype("datetime64[D]"):
             raise WrongType(name, str(array.dtype), "expected dates (numpy datetime64[D]); NaT for no date")
-        values = array.view(np.int64)
+        values = np.ascontiguousarray(array).view(np.int64)
         empty = values == _NAT
         if required:
             _first(name, empty, array, MissingField, "required date is missing (NaT)")
@@ -177,7 +177,7 @@ class _Columns:
         array = self._take(name)
         if array.dtype != np.bool_:
             raise WrongType(name, str(array.dtype), "expected true or false (numpy bool)")
-        return array
+        return np.ascontiguousarray(array)
 
 
 def _value(array: NDArray[Any], at: tuple[int, ...]) -> Any:

@@ -441,6 +441,10 @@ def test_a_file_that_is_no_bulk_case_is_refused(tmp_path: Path) -> None:
     with pytest.raises(e.WrongType) as raised:
         read_bulk(path)
     assert raised.value.field == "bulk"
+    one_array = tmp_path / "hours.npy"
+    np.save(one_array, np.zeros((2, 12), np.int64))
+    with pytest.raises(e.WrongType, match=r"expected an \.npz of named arrays"):
+        read_bulk(one_array)
 
 
 def test_an_array_that_needs_pickle_is_refused(tmp_path: Path) -> None:

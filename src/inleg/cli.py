@@ -49,6 +49,48 @@ def funds_calc(args: argparse.Namespace) -> int:
     return 0
 
 
+def funds_bulk(args: argparse.Namespace) -> int:
+    """A case (JSON) as a bulk case file (docs/fund-cases.md, "Bulk (columnar) input")."""
+    from inleg.funds.bulk import bulk_of_case, write_bulk
+
+    try:
+        data = _read_case(args.case)
+    except OSError as error:
+        return _fail(f"{args.case}: cannot read the case ({error.strerror})")
+    except json.JSONDecodeError as error:
+        return _fail(f"{args.case}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}")
+    try:
+        arrays = bulk_of_case(data)
+    except FundError as error:
+        return _fail(f"{args.case}: {error}")
+    write_bulk(args.bulk, arrays)
+    links = arrays["employment_funds.number"].size
+    print(f"{args.bulk}: {arrays['employments.id'].size} employments, {links} employment funds")
+    return 0
+
+
+def funds_calc_bulk(args: argparse.Namespace) -> int:
+    """A bulk case through the batch engine into a columnar results file."""
+    from inleg.funds import batch
+    from inleg.funds.bulk import read_bulk, write_results
+    from inleg.funds.numbers import format_money
+
+    try:
+        population = read_bulk(args.bulk)
+    except OSError as error:
+        return _fail(f"{args.bulk}: cannot read the bulk case ({error.strerror})")
+    except FundError as error:
+        return _fail(f"{args.bulk}: {error}")
+    columns = batch.compute(population)
+    write_results(args.results, columns)
+    premium, total = (int(columns.sides[s, batch.AMOUNT].sum()) for s in (0, 1))
+    print(
+        f"{args.results}: {columns.rows} rows; premie {format_money(premium)}, afdracht {format_money(total)}, "
+        f"werkgever {format_money(total - premium)}"
+    )
+    return 0
+
+
 def funds_presets(args: argparse.Namespace) -> int:
     for preset in fund_presets.available():
         print(f"{preset.name:<28} {preset.year}  {preset.title}")
@@ -63,6 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     calc.add_argument("case", help="path of the case JSON, or - for standard input")
     calc.add_argument("--format", choices=("json", "table"), default="json")
     calc.set_defaults(handler=funds_calc)
+    bulk = funds.add_parser("bulk", help="write a case as a bulk (columnar) case file (.npz)")
+    bulk.add_argument("case", help="path of the case JSON, or - for standard input")
+    bulk.add_argument("bulk", help="path of the bulk case file to write (.npz)")
+    bulk.set_defaults(handler=funds_bulk)
+    calc_bulk = funds.add_parser("calc-bulk", help="compute a bulk case file into a columnar results file")
+    calc_bulk.add_argument("bulk", help="path of the bulk case file (.npz)")
+    calc_bulk.add_argument("results", help="path of the results file to write (.npz)")
+    calc_bulk.set_defaults(handler=funds_calc_bulk)
     listing = funds.add_parser("presets", help="list the fund presets a case may name")
     listing.set_defaults(handler=funds_presets)
     _add_sandbox(commands)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -396,7 +396,7 @@ def _period(node: _Node, n: int) -> PeriodInput:
     )
 
 
-def _needs_norm(fund: Fund) -> bool:
+def needs_norm_hours(fund: Fund) -> bool:
     """Whether the fund divides by the norm hours: a used threshold per hour or recalculated by hours."""
     by_hours = fund.recalc_unit is RecalcUnit.HOURS
     table_used = fund.franchise_kind is not TableKind.FIXED and any(
@@ -436,7 +436,7 @@ def _employment(node: _Node, funds: Mapping[int, Fund], n: int) -> Employment:
                     f"({_span(other)} and {_span(link)}); a change of terms is a new link from the day after "
                     "the earlier one ends",
                 )
-        if norm == 0 and any(_needs_norm(version) for version in funds[link.number].all_versions):
+        if norm == 0 and any(needs_norm_hours(version) for version in funds[link.number].all_versions):
             raise NormHoursRequired(
                 node.at("norm_hours_per_week"),
                 node.get("norm_hours_per_week"),
@@ -487,13 +487,26 @@ def _sign(node: _Node, key: str, allowed: tuple[int, ...], default: int) -> int:
     return value
 
 
-def parse_case(data: Any) -> Case:
-    """Validate a case (parsed JSON) into the model; raises a ``FundError`` on the first fault."""
-    root = _Node(data, "")
+@dataclass(frozen=True, slots=True)
+class WageModel:
+    """A case without its employments: the payroll year, the components and the funds (a loonmodel)."""
+
+    year: int
+    frequency: Frequency
+    calendar: PayrollYear
+    components: dict[int, Component]
+    funds: dict[int, Fund]  # ascending by number
+
+
+def parse_wage_model(data: Any) -> WageModel:
+    """Validate a case's year, frequency, components and funds (its employments are left alone)."""
+    return _wage_model(_Node(data, ""))
+
+
+def _wage_model(root: _Node) -> WageModel:
     year = root.integer("year", low=1900, high=2200)
     frequency = root.choice("frequency", Frequency)
     calendar = payroll_year(year, frequency)
-    n = calendar.n
     components = _components(root)
     fund_items = root.items("funds")
     if len(fund_items) > MAX_FUNDS:
@@ -504,12 +517,19 @@ def parse_case(data: Any) -> Case:
         if fund.number in funds:
             raise DuplicateEntry(f"{path}.number", fund.number, "two funds with the same number")
         funds[fund.number] = fund
+    return WageModel(year, frequency, calendar, components, dict(sorted(funds.items())))
+
+
+def parse_case(data: Any) -> Case:
+    """Validate a case (parsed JSON) into the model; raises a ``FundError`` on the first fault."""
+    root = _Node(data, "")
+    model = _wage_model(root)
     employments: list[Employment] = []
     ids: set[str] = set()
     for path, raw in root.items("employments"):
-        employment = _employment(_Node(raw, path), funds, n)
+        employment = _employment(_Node(raw, path), model.funds, model.calendar.n)
         if employment.id in ids:
             raise DuplicateEntry(f"{path}.id", employment.id, "two employments with the same id")
         ids.add(employment.id)
         employments.append(employment)
-    return Case(year, frequency, components, dict(sorted(funds.items())), tuple(employments))
+    return Case(model.year, model.frequency, model.components, model.funds, tuple(employments))

@@ -58,10 +58,10 @@ class Population:
     birth: I64
     hire: I64
     end: I64
-    part_time_factor: I64
-    norm_hours: I64
     fixed: I64  # (E, C) vaste gegevens, cents
     # per employment and period (E, N)
+    part_time_factor: I64  # a period's own or the employment's (also accepted: (E,), one for the year)
+    norm_hours: I64
     amounts: I64  # (E, N, C) calculated component amounts, cents
     hours: I64
     overtime: I64
@@ -107,9 +107,13 @@ def from_case(case: Case) -> Population:
     hours = np.zeros((e_count, n), np.int64)
     overtime = np.zeros((e_count, n), np.int64)
     unpaid = np.zeros((e_count, n), np.int64)
+    factor = np.zeros((e_count, n), np.int64)
+    norm = np.zeros((e_count, n), np.int64)
     links: list[tuple[int, int, int, int, bool, int, int, bool, int, int]] = []
     later: list[tuple[int, int, int, int, bool, int, int, bool, int, int]] = []
     for e, employment in enumerate(case.employments):
+        factor[e] = [employment.factor_in(k) for k in range(1, n + 1)]
+        norm[e] = [employment.norm_in(k) for k in range(1, n + 1)]
         for number, amount in employment.fixed.items():
             fixed[e, index[number]] = amount
         for period in employment.periods.values():
@@ -149,9 +153,9 @@ def from_case(case: Case) -> Population:
         birth=ints([day_number(e.birth_date, 0) for e in case.employments]),
         hire=ints([day_number(e.hire_date, 0) for e in case.employments]),
         end=ints([day_number(e.end_date, NO_END) for e in case.employments]),
-        part_time_factor=ints([e.part_time_factor for e in case.employments]),
-        norm_hours=ints([e.norm_hours_per_week for e in case.employments]),
         fixed=fixed,
+        part_time_factor=factor,
+        norm_hours=norm,
         amounts=amounts,
         hours=hours,
         overtime=overtime,

@@ -193,8 +193,8 @@ class Computation:
                     }
                 )
             hours, own_hours = self.case_hours(employment)
-            for period in periods:
-                period.update(own_hours.get(period["period"], {}))
+            for p, period in zip(self.periods, periods, strict=True):
+                period.update(own_hours.get(p.period_number, {}))
             fixed = {str(k): str(v) for k, v in self.period_components(
                 employment, self.period.start_date, self.period.end_date, -1).items()}  # fmt: skip
             funds = self.case_funds(employment)

@@ -107,13 +107,12 @@ def from_case(case: Case) -> Population:
     hours = np.zeros((e_count, n), np.int64)
     overtime = np.zeros((e_count, n), np.int64)
     unpaid = np.zeros((e_count, n), np.int64)
-    factor = np.zeros((e_count, n), np.int64)
-    norm = np.zeros((e_count, n), np.int64)
+    # A period's own part-time factor and norm hours, else the employment's.
+    factor = np.repeat(np.array([e.part_time_factor for e in case.employments], np.int64).reshape(-1, 1), n, axis=1)
+    norm = np.repeat(np.array([e.norm_hours_per_week for e in case.employments], np.int64).reshape(-1, 1), n, axis=1)
     links: list[tuple[int, int, int, int, bool, int, int, bool, int, int]] = []
     later: list[tuple[int, int, int, int, bool, int, int, bool, int, int]] = []
     for e, employment in enumerate(case.employments):
-        factor[e] = [employment.factor_in(k) for k in range(1, n + 1)]
-        norm[e] = [employment.norm_in(k) for k in range(1, n + 1)]
         for number, amount in employment.fixed.items():
             fixed[e, index[number]] = amount
         for period in employment.periods.values():
@@ -121,6 +120,10 @@ def from_case(case: Case) -> Population:
             for number, amount in period.components.items():
                 amounts[e, k, index[number]] = amount
             hours[e, k], overtime[e, k], unpaid[e, k] = period.hours, period.overtime_hours, period.unpaid_days
+            if period.part_time_factor is not None:
+                factor[e, k] = period.part_time_factor
+            if period.norm_hours_per_week is not None:
+                norm[e, k] = period.norm_hours_per_week
         for chain in employment.links_by_fund().values():
             for rank, link in enumerate(chain):
                 dev, fix = link.deviation, link.fixed_contribution

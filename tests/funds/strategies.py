@@ -180,16 +180,21 @@ def employment(draw: st.DrawFn, index: int, year: int, fund_numbers: list[int], 
     links = draw(st.permutations(links))  # the case's order of links is free
     component_keys = st.sampled_from(["10", "20", "30", "40", "50", "60", "400", "543"])
     periods = []
+    # Hours that change within the year: some periods carry their own part-time factor and norm hours.
+    own_hours = draw(st.sampled_from(["none", "factor", "norm", "both"]))
     for k in draw(st.lists(st.integers(1, n), unique=True, max_size=n)):
-        periods.append(
-            {
-                "period": k,
-                "components": draw(st.dictionaries(component_keys, money(-50_000, 1_500_000), max_size=5)),
-                "hours": draw(money(0, 25_000)),
-                "overtime_hours": draw(money(0, 3_000)),
-                "unpaid_days": draw(st.integers(0, 4)),
-            }
-        )
+        period = {
+            "period": k,
+            "components": draw(st.dictionaries(component_keys, money(-50_000, 1_500_000), max_size=5)),
+            "hours": draw(money(0, 25_000)),
+            "overtime_hours": draw(money(0, 3_000)),
+            "unpaid_days": draw(st.integers(0, 4)),
+        }
+        if own_hours in ("factor", "both") and draw(st.booleans()):
+            period["part_time_factor"] = draw(factor(0, 15_000))
+        if own_hours in ("norm", "both") and draw(st.booleans()):
+            period["norm_hours_per_week"] = draw(factor(40_000, 480_000))
+        periods.append(period)
     return {
         "id": f"E{index}",
         "birth_date": iso(birth),

@@ -158,6 +158,24 @@ def test_columns_left_out_take_the_case_formats_defaults() -> None:
     assert results_json(batch.compute(population_of(arrays)).to_rows())["results"] == calculate_case(data)["results"]
 
 
+def test_a_period_s_own_factor_and_norm_travel_through_bulk() -> None:
+    # Full time for January-June and half time from July: the bulk carries every period's factor, and a
+    # period column left out means every period has the employment's (the first employment has no own values).
+    data = case(
+        [fund(premium={"percentage": "10.0000", "franchise": threshold("12000.00", part_time=True)})],
+        [employment(id="E1", funds=[{"number": 1}])],
+    )
+    for period in data["employments"][0]["periods"][6:]:
+        period["part_time_factor"] = "0.5000"
+    arrays = bulk_of_case(data)
+    assert arrays["periods.part_time_factor"].tolist() == [[10000] * 6 + [5000] * 6]
+    rows = _bulk_results(data)
+    assert rows == calculate_case(data)["results"]
+    # By hand: the franchise 12000.00 a year is 1000.00 a month at full time, 500.00 at half time; premium
+    # 10 % of 3000.00 - 1000.00 = 200.00 in January-June, of 3000.00 - 500.00 = 250.00 from July.
+    assert [row["premium"]["amount"] for row in rows] == ["200.00"] * 6 + ["250.00"] * 6
+
+
 def test_an_employment_without_funds_and_an_empty_bulk() -> None:
     data = case(employments=[employment(funds=[]), employment(id="E2")])
     assert _bulk_results(data) == calculate_case(data)["results"]
@@ -308,6 +326,24 @@ REFUSALS: list[tuple[str, Callable[[Arrays], None], type[FundError], str, Any]] 
         e.NormHoursRequired,
         "employments.norm_hours_per_week[0]",
         0,
+    ),
+    (
+        "a period's own norm of 0 where a fund divides by it",
+        _both(
+            _set("periods.norm_hours_per_week", np.full((2, 12), 400000, np.int64)),
+            _set("periods.part_time_factor", np.full((2, 12), 10000, np.int64)),
+            _at("periods.norm_hours_per_week", (0, 6), 0),
+        ),
+        e.NormHoursRequired,
+        "periods.norm_hours_per_week[0, period 7]",
+        0,
+    ),
+    (
+        "a period's part-time factor below 0",
+        _set("periods.part_time_factor", np.full((2, 12), -1, np.int64)),
+        e.OutOfRange,
+        "periods.part_time_factor[0, period 1]",
+        -1,
     ),
     (
         "a component number beyond 999",

@@ -122,6 +122,44 @@ REFUSALS = [
         "employments[0].norm_hours_per_week",
         "'0.00'",
     ),
+    (
+        "a period's norm of 0 hours with an hour unit",
+        case(
+            [fund(premium={"percentage": "1.0000", "franchise": threshold("9.24", "hour")})],
+            [
+                employment(
+                    periods=[
+                        {"period": 1, "components": {}},
+                        {"period": 7, "components": {}, "norm_hours_per_week": "0.0"},
+                    ]
+                )
+            ],
+        ),
+        e.NormHoursRequired,
+        "employments[0].periods[1].norm_hours_per_week",
+        "'0.0'",
+    ),
+    (
+        "a period's part-time factor with 5 decimals",
+        case(employments=[employment(periods=[{"period": 3, "components": {}, "part_time_factor": "0.50001"}])]),
+        e.TooManyDecimals,
+        "employments[0].periods[0].part_time_factor",
+        "'0.50001'",
+    ),
+    (
+        "a negative part-time factor of a period",
+        case(employments=[employment(periods=[{"period": 3, "components": {}, "part_time_factor": "-0.5000"}])]),
+        e.OutOfRange,
+        "employments[0].periods[0].part_time_factor",
+        "'-0.5000'",
+    ),
+    (
+        "a period's norm hours as a float",
+        case(employments=[employment(periods=[{"period": 3, "components": {}, "norm_hours_per_week": 38.5}])]),
+        e.WrongType,
+        "employments[0].periods[0].norm_hours_per_week",
+        "38.5",
+    ),
     ("a 36th fund", _thirty_six_funds(), e.TooManyFunds, "funds[35]", "36"),
     ("a missing field", _with(["funds", 0], {"number": 1}), e.MissingField, "funds[0].name", "None"),
     (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +12,7 @@ from test_payroll import known  # noqa: F401  (the fixture: one employment, 4000
 
 from conftest import V2, Api, make_token
 from inleg.sandbox.classic.fund_views import store
-from inleg.sandbox.core.models import Employment, EmploymentFund, Fund, PayrollRun
+from inleg.sandbox.core.models import Employment, EmploymentFund, Fund, PayrollRun, WorkingHours
 from inleg.sandbox.payroll.run import approve_run, run_period
 from inleg.sandbox.seed import USER_PASSWORD
 
@@ -142,3 +142,79 @@ def test_a_run_before_any_change_says_nothing_about_earlier_years(known: Employm
     second = run_period(admin, 2024, 2)
     assert second.not_recalculated == []
     assert not second.results.filter(corrects__isnull=False).exists()
+
+
+# --- hours that change within the year (ADR 0008, addendum: each period its own part-time factor) -----------
+
+
+def half_time_from(employment: Employment, day: date) -> None:
+    """The working hours chain: full time (40 hours) until the day before, 20 of the shift's 40 hours from it."""
+    first = WorkingHours.objects.get(employment=employment)
+    shift = first.shift
+    WorkingHours.objects.create(employment=employment, start_date=day, shift=shift,
+                                deviating_hours_per_week=shift.full_time_hours_per_week / 2)  # fmt: skip
+    assert WorkingHours.objects.get(pk=first.pk).end_date == day - timedelta(days=1)  # the chain closed it
+
+
+# Half time from July: the full-time wage 4000.00 becomes a salary of 2000.00, and fund 1's thresholds with
+# PT-herrekening are halved: franchise 17545.00 / 12 * 0.5 = 731.041 -> 731.04, base 2000.00 - 731.04 = 1268.96:
+# premium 7.5 % = 95.172 -> 95.17, total 22 % = 279.1712 -> 279.17 (max 137800.00 / 12 * 0.5 = 5741.67 does
+# not bind).
+HALF_PREMIUM, HALF_TOTAL = Decimal("95.17"), Decimal("279.17")
+
+
+def test_going_part_time_in_july_recalculates_nothing_before_july(known: Employment) -> None:  # noqa: F811
+    admin = known.administration
+    for number in range(1, 7):
+        approve_run(run_period(admin, 2024, number))
+    half_time_from(known, date(2024, 7, 1))
+    lines = lines_of(run_period(admin, 2024, 7), known)
+    assert (lines[(10, 1, None)], lines[(601, 1, None)], lines[(701, 3, None)]) == (
+        Decimal("2000.00"), HALF_PREMIUM, HALF_TOTAL
+    )  # fmt: skip
+    # January to June were full time and are recomputed so: nothing changed, nothing is booked for them.
+    # (With one factor for the year they were recomputed at half time: franchise 731.04 instead of 1462.08,
+    # +54.83 premium and +160.83 remittance for each.)
+    assert not [key for key in lines if key[2] is not None]
+
+
+def test_hours_changed_from_april_after_the_june_run_are_recalculated_in_july(known: Employment) -> None:  # noqa: F811
+    admin = known.administration
+    for number in range(1, 7):
+        approve_run(run_period(admin, 2024, number))
+    half_time_from(known, date(2024, 4, 1))  # entered after June was run, dated from 1 April
+    lines = lines_of(run_period(admin, 2024, 7), known)
+    assert (lines[(601, 1, None)], lines[(701, 3, None)]) == (HALF_PREMIUM, HALF_TOTAL)
+    # April to June were booked full time at 190.34 / 558.34 and come to 95.17 / 279.17 at half time now:
+    # July books 95.17 - 190.34 = -95.17 premium and 279.17 - 558.34 = -279.17 remittance for each of them.
+    # January to March keep full time: no lines for them.
+    corrections = {key: value for key, value in lines.items() if key[2] is not None}
+    assert corrections == {
+        **{(601, 1, p): Decimal("-95.17") for p in (4, 5, 6)},
+        **{(701, 3, p): Decimal("-279.17") for p in (4, 5, 6)},
+    }
+    # SV-wage of July: salary 2000.00 + Pensify Inleg 100.00 - premium 95.17 + 3 * 95.17 (the premiums given
+    # back) = 2290.34.
+    assert lines[(265, 4, None)] == Decimal("2290.34")
+
+
+def test_pension_days_and_a_cumulative_fund_follow_each_periods_factor(known: Employment) -> None:  # noqa: F811
+    fund = Fund.objects.get(administration=known.administration, number=1)
+    fund.settings = {**fund.settings, "recalc_unit": "pension_days", "cumulative": True}
+    fund.save()
+    half_time_from(known, date(2024, 2, 1))
+    admin = known.administration
+    # SV-days 2024: January 23, February 21, March 21; SV_YEAR 262. Factor 1 in January, 0.5 from February.
+    # Pension days: 1 * 23 = 23 -> 23; + 0.5 * 21 = 33.5 -> 34; + 10.5 = 44 -> 44: per period 23, 11, 10.
+    # Franchise 17545.00 * d / 262: 403535 / 262 = 1540.209 -> 1540.21; 192995 / 262 = 736.622 -> 736.62;
+    # 175450 / 262 = 669.656 -> 669.66 (pension days reflect part-time: no PT-herrekening on top).
+    # Max 137800.00 * d / 262: 3169400 / 262 = 12096.946 -> 12096.95, 5785.50, 5259.54; it does not bind.
+    # Year to date: salary 4000.00, 6000.00, 8000.00; franchise 1540.21, 2276.83, 2946.49;
+    # base 2459.79, 3723.17, 5053.51.
+    # Premium 7.5 %: 184.48425 -> 184.48; 279.23775 -> 279.24; 379.01325 -> 379.01: per period 184.48, 94.76, 99.77.
+    # Total 22 %: 541.1538 -> 541.15; 819.0974 -> 819.10; 1111.7722 -> 1111.77: per period 541.15, 277.95, 292.67.
+    want = {1: ("184.48", "541.15"), 2: ("94.76", "277.95"), 3: ("99.77", "292.67")}
+    for number, (premium, total) in want.items():
+        lines = lines_of(approve_run(run_period(admin, 2024, number)), known)
+        assert (lines[(601, 1, None)], lines[(701, 3, None)]) == (Decimal(premium), Decimal(total)), number
+        assert not [key for key in lines if key[2] is not None], number  # January stays as it was booked

@@ -301,17 +301,27 @@ def test_a_full_time_wage_without_working_hours_is_refused_by_name(alone: Employ
         run_period(alone.administration, 2024, 3)
 
 
-def test_hours_that_change_within_the_year_are_refused_only_for_a_fund_that_looks_back(alone: Employment) -> None:
+def test_hours_that_change_within_the_year_give_each_period_its_own_factor(alone: Employment) -> None:
     _hours(alone, date(2024, 2, 1), "20")
-    run = run_period(alone.administration, 2024, 3)  # the seed's funds compute each period on its own
-    assert run.results.get(employment=alone, component_key=10).value == Decimal("2000.00")
     fund = alone.administration.funds.get(number=1)
-    fund.settings = {**fund.settings, "recalc_unit": "pension_days"}
+    fund.settings = {**fund.settings, "recalc_unit": "pension_days"}  # looks back over the year: once refused
     fund.save()
-    with pytest.raises(PayrollError) as refused:
+    run = run_period(alone.administration, 2024, 3)
+    assert run.results.get(employment=alone, component_key=10).value == Decimal("2000.00")  # 4000.00 * 20/40
+    case = run.case
+    assert case is not None
+    [employment] = case["employments"]
+    # March's hours on the employment; January, full time then, its own; February as March, nothing of its own.
+    assert (employment["part_time_factor"], employment["norm_hours_per_week"]) == ("0.5000", "40.00")
+    own = {p["period"]: (p.get("part_time_factor"), p.get("norm_hours_per_week")) for p in employment["periods"]}
+    assert own == {1: ("1.0000", "40.00"), 2: (None, None), 3: (None, None)}
+    # The exact premiums of such a fund: test_herrekening.test_pension_days_and_a_cumulative_fund_follow_each_....
+
+
+def test_a_period_without_working_hours_is_refused_by_name(alone: Employment) -> None:
+    # Hours only from 1 February: January (a part-time wage, so its salary needs no factor) has none for the funds,
+    # and is named by its last day.
+    Wage.objects.filter(employment=alone).update(is_full_time=False)
+    WorkingHours.objects.filter(employment=alone).update(start_date=date(2024, 2, 1))
+    with pytest.raises(PayrollError, match=rf"dienstverband {alone.employee.employee_number} heeft op 2024-01-31 geen"):
         run_period(alone.administration, 2024, 3)
-    message = str(refused.value)
-    assert "fonds 1" in message
-    assert str(alone.employee.employee_number) in message
-    assert "2024-02-01" in message
-    assert run_period(alone.administration, 2025, 3).results.exists()  # a year without a change is computed

@@ -381,8 +381,11 @@ class _FundPass:
         self.e = pop.link_employment[links]
         by, bm, bd = _ymd(pop.birth[self.e])
         self.by, self.bm, self.bd = by[:, None], bm[:, None], bd[:, None]
-        self.ptf = pop.part_time_factor[self.e][:, None]
-        self.norm = pop.norm_hours[self.e][:, None]
+        # Per link and period (L, N): each period's own factor and norm. A population with one value per
+        # employment for the whole year ((E,): bench/funds.py) holds it in every period.
+        ptf, norm, n = pop.part_time_factor[self.e], pop.norm_hours[self.e], calendar.start.shape[0]
+        self.all_ptf = ptf if ptf.ndim == 2 else np.broadcast_to(ptf[:, None], (ptf.shape[0], n))
+        self.all_norm = norm if norm.ndim == 2 else np.broadcast_to(norm[:, None], (norm.shape[0], n))
         self.terms = _LinkTerms.of(pop, links)
 
     def _enter(self, cols: slice, fund: Fund) -> None:
@@ -392,6 +395,7 @@ class _FundPass:
         self.part = self.all_part[:, cols]
         self.sv, self.cal = self.all_sv[:, cols], self.all_cal[:, cols]
         self.pension, self.hours = self.all_pension[:, cols], self.all_hours[:, cols]
+        self.ptf, self.norm = self.all_ptf[:, cols], self.all_norm[:, cols]
         self.has_deviation = _cols(self.all_has_deviation, cols)
         self.deviation = [_cols(d, cols) for d in self.all_deviation]
 
@@ -400,8 +404,9 @@ class _FundPass:
         days = [self._days(cols, fund) for cols, fund in self.segments]
         part: Bools = _join([d.part for d in days])
         sv, cal, hours = _join([d.sv for d in days]), _join([d.cal for d in days]), _join([d.hours for d in days])
-        counted = np.cumsum(sv, axis=1)
-        pension_total = (self.ptf * counted + FACTOR_SCALE - 1) // FACTOR_SCALE
+        # Pension days: ceil of the year's sum so far of each period's factor times its SV-days (ADR 0008).
+        counted = np.cumsum(self.all_ptf * sv, axis=1)
+        pension_total = (counted + FACTOR_SCALE - 1) // FACTOR_SCALE
         pension = np.diff(pension_total, axis=1, prepend=0)
         self.all_part, self.all_sv, self.all_cal, self.all_pension, self.all_hours = part, sv, cal, pension, hours
         terms = self.terms

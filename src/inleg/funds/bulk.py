@@ -48,6 +48,9 @@ COMPONENTS = "periods.components."
 # Columns that may be left out, with what they then hold (the case format's defaults).
 _OPTIONAL_EMPLOYMENT = ("employments.end_date",)
 _PERIOD_COUNTS = ("periods.hours", "periods.overtime_hours", "periods.unpaid_days")
+# A period's own part-time factor and norm hours (our extension of the case format): when given, a full
+# column with every period's value; left out, every period has the employment's.
+PERIOD_FACTOR, PERIOD_NORM = "periods.part_time_factor", "periods.norm_hours_per_week"
 _LINK_DATES = ("employment_funds.start_date", "employment_funds.end_date")
 _PAIRS = {
     "employment_funds.has_deviation": ("employment_funds.deviation.premium", "employment_funds.deviation.total"),
@@ -66,6 +69,8 @@ KNOWN = frozenset(
         "employments.part_time_factor",
         "employments.norm_hours_per_week",
         *_PERIOD_COUNTS,
+        PERIOD_FACTOR,
+        PERIOD_NORM,
         "employment_funds.employment",
         "employment_funds.number",
         *_LINK_DATES,
@@ -272,8 +277,8 @@ def population_of(arrays: Mapping[str, NDArray[Any]]) -> Population:
             InconsistentDates,
             lambda at: f"lies before hire_date {day_of(int(hire[at[0]]))}",
         )
-    part_time_factor = cols.integers("employments.part_time_factor", low=0)
-    norm = cols.integers("employments.norm_hours_per_week", low=0)
+    part_time_factor = _per_period(cols, "employments.part_time_factor", PERIOD_FACTOR)
+    norm = _per_period(cols, "employments.norm_hours_per_week", PERIOD_NORM)
 
     fixed_names = sorted((name for name in arrays if name.startswith(FIXED)), key=lambda n: _component_of(n, FIXED))
     amount_names = sorted(
@@ -351,6 +356,14 @@ def _pair(cols: _Columns, flag: str) -> tuple[Bools, I64]:
     return has, np.stack(values, axis=1)
 
 
+def _per_period(cols: _Columns, employment_column: str, period_column: str) -> I64:
+    """Every period's value (employments × periods): the period column's, or else the employment's."""
+    own = cols.integers(employment_column, low=0)
+    if period_column in cols.arrays:
+        return cols.integers(period_column, low=0)
+    return np.repeat(own.reshape(-1, 1), cols.periods, axis=1)
+
+
 def _links(cols: _Columns, model: WageModel, e_count: int, norm: I64) -> _Links:
     """The employment-fund links, validated and put in result order (employment, fund number, start)."""
     employment = cols.integers("employment_funds.employment", low=0, default=None)
@@ -393,11 +406,16 @@ def _links(cols: _Columns, model: WageModel, e_count: int, norm: I64) -> _Links:
     for fund in model.funds.values():
         needs[fund.number] = any(needs_norm_hours(version) for version in fund.all_versions)
     if e_count:
-        lacking = needs[number] & (norm[np.minimum(employment, e_count - 1)] == 0)
+        # A norm of 0 that some period is computed with, where a linked fund divides by the norm (ADR 0003).
+        zero = norm[np.minimum(employment, e_count - 1)] == 0
+        lacking = needs[number] & zero.any(axis=1)
         if lacking.any():
             row = int(np.argmax(lacking))
+            where = f"employments.norm_hours_per_week[{int(employment[row])}]"
+            if PERIOD_NORM in cols.arrays:
+                where = _where(PERIOD_NORM, (int(employment[row]), int(np.argmax(zero[row]))))
             raise NormHoursRequired(
-                f"employments.norm_hours_per_week[{int(employment[row])}]",
+                where,
                 0,
                 f"fund {int(number[row])} (employment_funds row {row}) needs the norm hours "
                 "(hour unit or hours recalculation), 0 is not allowed",
@@ -490,6 +508,13 @@ def bulk_of(case: Case, header: Mapping[str, Any]) -> dict[str, NDArray[Any]]:
             for number, amount in period.components.items():
                 amounts.setdefault(number, np.zeros((e_count, n), np.int64))[row, k] = amount
     arrays.update({"periods.hours": hours, "periods.overtime_hours": overtime, "periods.unpaid_days": unpaid})
+    if any(
+        p.part_time_factor is not None or p.norm_hours_per_week is not None
+        for e in employments
+        for p in e.periods.values()
+    ):
+        arrays[PERIOD_FACTOR] = np.array([[e.factor_in(k) for k in range(1, n + 1)] for e in employments], np.int64)
+        arrays[PERIOD_NORM] = np.array([[e.norm_in(k) for k in range(1, n + 1)] for e in employments], np.int64)
     arrays.update({f"{COMPONENTS}{number}": amounts[number] for number in sorted(amounts)})
     links = [(row, link) for row, employment in enumerate(employments) for link in employment.funds]
     arrays.update(

@@ -393,7 +393,17 @@ def _period(node: _Node, n: int) -> PeriodInput:
         hours=node.fixed("hours", HOURS_PLACES, "0.00"),
         overtime_hours=node.fixed("overtime_hours", HOURS_PLACES, "0.00"),
         unpaid_days=node.integer("unpaid_days", 0, low=0),
+        # Our extension (ADR 0008 addendum): a period's own factor and norm; absent, the employment's hold.
+        part_time_factor=_optional_fixed(node, "part_time_factor", FACTOR_PLACES),
+        norm_hours_per_week=_optional_fixed(node, "norm_hours_per_week", NORM_PLACES),
     )
+
+
+_NO_PERIOD = PeriodInput(period=0)
+
+
+def _optional_fixed(node: _Node, key: str, places: int) -> int | None:
+    return None if node.get(key, None) is None else node.fixed(key, places)
 
 
 def needs_norm_hours(fund: Fund) -> bool:
@@ -424,6 +434,18 @@ def _employment(node: _Node, funds: Mapping[int, Fund], n: int) -> Employment:
     birth = node.day("birth_date")
     assert birth is not None
     norm = node.fixed("norm_hours_per_week", NORM_PLACES)
+    periods: dict[int, PeriodInput] = {}
+    zero_norms: list[tuple[str, Any]] = []  # a period's own norm of 0, where the case gives it
+    for path, raw in node.items("periods"):
+        period_node = _Node(raw, path)
+        period = _period(period_node, n)
+        if period.period in periods:
+            raise DuplicateEntry(f"{path}.period", period.period, "period listed twice")
+        periods[period.period] = period
+        if period.norm_hours_per_week == 0:
+            zero_norms.append((period_node.at("norm_hours_per_week"), period_node.get("norm_hours_per_week")))
+    if norm == 0 and any(periods.get(k, _NO_PERIOD).norm_hours_per_week is None for k in range(1, n + 1)):
+        zero_norms.insert(0, (node.at("norm_hours_per_week"), node.get("norm_hours_per_week")))
     linked: list[EmploymentFund] = []
     for path, raw in node.items("funds"):
         link = _employment_fund(_Node(raw, path), funds)
@@ -436,19 +458,16 @@ def _employment(node: _Node, funds: Mapping[int, Fund], n: int) -> Employment:
                     f"({_span(other)} and {_span(link)}); a change of terms is a new link from the day after "
                     "the earlier one ends",
                 )
-        if norm == 0 and any(needs_norm_hours(version) for version in funds[link.number].all_versions):
+        # A norm of 0 that some period is computed with (its own, or the employment's for a period without
+        # one) is refused where a linked fund divides by the norm (ADR 0003).
+        if zero_norms and any(needs_norm_hours(version) for version in funds[link.number].all_versions):
+            field, value = zero_norms[0]
             raise NormHoursRequired(
-                node.at("norm_hours_per_week"),
-                node.get("norm_hours_per_week"),
+                field,
+                value,
                 f"fund {link.number} needs the norm hours (hour unit or hours recalculation), 0 is not allowed",
             )
         linked.append(link)
-    periods: dict[int, PeriodInput] = {}
-    for path, raw in node.items("periods"):
-        period = _period(_Node(raw, path), n)
-        if period.period in periods:
-            raise DuplicateEntry(f"{path}.period", period.period, "period listed twice")
-        periods[period.period] = period
     return Employment(
         id=node.text("id"),
         birth_date=birth,

@@ -212,13 +212,19 @@ class EmploymentFund:
 
 @dataclass(frozen=True, slots=True)
 class PeriodInput:
-    """A period's payroll data: calculated component amounts (cents), hours and unpaid days."""
+    """A period's payroll data: calculated component amounts (cents), hours and unpaid days.
+
+    A period may carry its own part-time factor and norm hours (our extension, ADR 0008 addendum); ``None``
+    takes the employment's.
+    """
 
     period: int
     components: dict[int, int] = field(default_factory=dict)
     hours: int = 0  # hundredths of an hour
     overtime_hours: int = 0
     unpaid_days: int = 0
+    part_time_factor: int | None = None  # ten-thousandths
+    norm_hours_per_week: int | None = None  # ten-thousandths of an hour
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,11 +233,23 @@ class Employment:
     birth_date: date
     hire_date: date
     end_date: date | None
-    part_time_factor: int  # ten-thousandths: 3947 = 39.47 %
-    norm_hours_per_week: int  # ten-thousandths of an hour
+    part_time_factor: int  # ten-thousandths: 3947 = 39.47 %; the default of periods without their own
+    norm_hours_per_week: int  # ten-thousandths of an hour; likewise
     fixed: dict[int, int]  # vaste gegevens: component -> cents
     funds: tuple[EmploymentFund, ...]  # by fund number, then start date
     periods: dict[int, PeriodInput]
+
+    def factor_in(self, period: int) -> int:
+        """The part-time factor of a period: its own, else the employment's."""
+        data = self.periods.get(period)
+        own = None if data is None else data.part_time_factor
+        return self.part_time_factor if own is None else own
+
+    def norm_in(self, period: int) -> int:
+        """The norm hours per week of a period: its own, else the employment's."""
+        data = self.periods.get(period)
+        own = None if data is None else data.norm_hours_per_week
+        return self.norm_hours_per_week if own is None else own
 
     def links_by_fund(self) -> dict[int, tuple[EmploymentFund, ...]]:
         """The links of each fund number (ascending), each fund's versions in date order."""

@@ -58,10 +58,10 @@ class Population:
     birth: I64
     hire: I64
     end: I64
-    part_time_factor: I64
-    norm_hours: I64
     fixed: I64  # (E, C) vaste gegevens, cents
     # per employment and period (E, N)
+    part_time_factor: I64  # a period's own or the employment's (also accepted: (E,), one for the year)
+    norm_hours: I64
     amounts: I64  # (E, N, C) calculated component amounts, cents
     hours: I64
     overtime: I64
@@ -107,6 +107,9 @@ def from_case(case: Case) -> Population:
     hours = np.zeros((e_count, n), np.int64)
     overtime = np.zeros((e_count, n), np.int64)
     unpaid = np.zeros((e_count, n), np.int64)
+    # A period's own part-time factor and norm hours, else the employment's.
+    factor = np.repeat(np.array([e.part_time_factor for e in case.employments], np.int64).reshape(-1, 1), n, axis=1)
+    norm = np.repeat(np.array([e.norm_hours_per_week for e in case.employments], np.int64).reshape(-1, 1), n, axis=1)
     links: list[tuple[int, int, int, int, bool, int, int, bool, int, int]] = []
     later: list[tuple[int, int, int, int, bool, int, int, bool, int, int]] = []
     for e, employment in enumerate(case.employments):
@@ -117,6 +120,10 @@ def from_case(case: Case) -> Population:
             for number, amount in period.components.items():
                 amounts[e, k, index[number]] = amount
             hours[e, k], overtime[e, k], unpaid[e, k] = period.hours, period.overtime_hours, period.unpaid_days
+            if period.part_time_factor is not None:
+                factor[e, k] = period.part_time_factor
+            if period.norm_hours_per_week is not None:
+                norm[e, k] = period.norm_hours_per_week
         for chain in employment.links_by_fund().values():
             for rank, link in enumerate(chain):
                 dev, fix = link.deviation, link.fixed_contribution
@@ -149,9 +156,9 @@ def from_case(case: Case) -> Population:
         birth=ints([day_number(e.birth_date, 0) for e in case.employments]),
         hire=ints([day_number(e.hire_date, 0) for e in case.employments]),
         end=ints([day_number(e.end_date, NO_END) for e in case.employments]),
-        part_time_factor=ints([e.part_time_factor for e in case.employments]),
-        norm_hours=ints([e.norm_hours_per_week for e in case.employments]),
         fixed=fixed,
+        part_time_factor=factor,
+        norm_hours=norm,
         amounts=amounts,
         hours=hours,
         overtime=overtime,

@@ -114,7 +114,7 @@ def period_terms(
     that version. Pension days run on over the year whatever version or link applies.
     """
     terms: list[PeriodTerms] = []
-    counted_sv = 0
+    counted_sv = 0  # SV-days so far, each period's times its part-time factor (ten-thousandths)
     pension_so_far = 0
     for period in year.periods:
         version = fund.in_period(period.end)
@@ -129,9 +129,10 @@ def period_terms(
         data = employment.periods.get(period.number, _EMPTY_PERIOD)
         sv = max(sum(sv_days_between(*span) for span, _ in spans) - data.unpaid_days, 0)
         cal = sum((span[1] - span[0]).days + 1 for span, _ in spans)
-        counted_sv += sv
-        # Pensioendagen: ceil(ptf * cumulative SV-days) minus the days already counted this year.
-        pension_total = ceil_div(employment.part_time_factor * counted_sv, FACTOR_SCALE)
+        # Pensioendagen: ceil(sum of each period's ptf * its SV-days so far) minus the days already counted
+        # this year; with one factor for the year, ceil(ptf * cumulative SV-days) (ADR 0008 addendum).
+        counted_sv += employment.factor_in(period.number) * sv
+        pension_total = ceil_div(counted_sv, FACTOR_SCALE)
         hours = data.hours + (data.overtime_hours if version.kind is FundKind.HOURS_INCL_OVERTIME else 0)
         last = max(spans, key=lambda pair: pair[0][1])[1]
         terms.append(PeriodTerms(version, last, Days(True, sv, cal, pension_total - pension_so_far, hours)))
@@ -243,14 +244,20 @@ def _lookup(table: tuple[TableRow, ...], key: int) -> TableRow | None:
 
 
 def threshold_to_period(
-    year: PayrollYear, fund: Fund, employment: Employment, threshold: Threshold, amount: int, days: Days
+    year: PayrollYear,
+    fund: Fund,
+    employment: Employment,
+    threshold: Threshold,
+    amount: int,
+    days: Days,
+    period: int,
 ) -> int:
     """Section 5: an amount per time unit to a yearly amount, then to the period; rounded to cents.
 
     Each step is a fraction (numerator, denominator) of Python integers, so nothing is rounded but
-    the period value itself.
+    the period value itself. The norm hours and part-time factor are the period's own (or the employment's).
     """
-    week_hours = 52 * employment.norm_hours_per_week  # in ten-thousandths of an hour
+    week_hours = 52 * employment.norm_in(period)  # in ten-thousandths of an hour
     to_year = {
         TimeUnit.YEAR: (1, 1),
         TimeUnit.PERIOD: (year.n, 1),
@@ -269,7 +276,7 @@ def threshold_to_period(
     numerator = amount * to_year[0] * to_period[0]
     denominator = to_year[1] * to_period[1]
     if threshold.part_time and unit in _PT_UNITS:
-        numerator *= employment.part_time_factor
+        numerator *= employment.factor_in(period)
         denominator *= FACTOR_SCALE
     return div_half_up(numerator, denominator)
 
@@ -285,7 +292,7 @@ def _thresholds(state: _FundYear, fund: Fund, name: str, side: Side, period: Per
     def value(threshold: Threshold, amount: int) -> int:
         if not amount:
             return 0
-        return threshold_to_period(state.year, fund, employment, threshold, amount, days)
+        return threshold_to_period(state.year, fund, employment, threshold, amount, days, period.number)
 
     return _Thresholds(
         max=value(side.max_base, side.max_base.amount),

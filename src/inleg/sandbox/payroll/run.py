@@ -40,7 +40,7 @@ from inleg.sandbox.core.models import (
     WorkingHours,
 )
 from inleg.sandbox.payroll.periods import ensure_periods
-from inleg.sandbox.payroll.salary import MissingHours, active_days, hours_terms, period_salary, valid_on
+from inleg.sandbox.payroll.salary import MissingHours, active_days, period_salary, valid_on
 
 SALARY_KEY = 10
 GROSS_TOTAL_KEY = 257
@@ -192,6 +192,9 @@ class Computation:
                         "unpaid_days": data.unpaid_days if data else 0,
                     }
                 )
+            hours, own_hours = self.case_hours(employment)
+            for p, period in zip(self.periods, periods, strict=True):
+                period.update(own_hours.get(p.period_number, {}))
             fixed = {str(k): str(v) for k, v in self.period_components(
                 employment, self.period.start_date, self.period.end_date, -1).items()}  # fmt: skip
             funds = self.case_funds(employment)
@@ -201,7 +204,7 @@ class Computation:
                     "birth_date": employment.employee.date_of_birth.isoformat(),
                     "hire_date": employment.start_date.isoformat(),
                     "end_date": employment.end_date.isoformat() if employment.end_date else None,
-                    **self.case_hours(employment, funds),
+                    **hours,
                     "fixed": fixed,
                     "funds": funds,
                     "periods": periods,
@@ -225,50 +228,35 @@ class Computation:
             % {"e": employment.employee.employee_number, "d": day.isoformat()}
         )
 
-    def case_hours(self, employment: Employment, funds: list[dict[str, Any]]) -> dict[str, str]:
-        """The case's part-time factor and norm hours: those of the working hours on the period's last day.
+    def case_hours(self, employment: Employment) -> tuple[dict[str, str], dict[int, dict[str, str]]]:
+        """The case's part-time factor and norm hours: each period's, from the working hours on its last day.
 
-        The case holds one of each per employment for the whole year. For the period's own amounts that is
-        right; a fund that looks back over the year (cumulative, or pension days) would need the earlier
-        factors as well, so such a fund with hours that change within the year is refused by name.
+        The employment holds the current period's; an earlier period whose factor or norm differs carries its
+        own (the case format's per-period values, ADR 0008 addendum), so a herrekening recomputes each period
+        with the hours it had and a fund that looks back over the year (cumulative, pension days) is exact.
+        A period the employment does not run in needs none: no fund applies in it.
         """
-        p = self.period
         records = self.hours.get(employment.pk, [])
-        days = active_days(employment, p.start_date, p.end_date)
-        assert days is not None  # the run only takes employments that run in the period
-        current = valid_on(records, days[1])
-        if current is None:
-            raise PayrollError(
-                _(
-                    "dienstverband %(e)s heeft op %(d)s geen arbeidsuren: de deeltijdfactor voor de fondsen is "
-                    "onbekend; leg de arbeidsuren vast"
+        by_period: dict[int, dict[str, str]] = {}
+        for p in self.periods:
+            days = active_days(employment, p.start_date, p.end_date)
+            if days is None:
+                continue
+            record = valid_on(records, days[1])
+            if record is None:
+                raise PayrollError(
+                    _(
+                        "dienstverband %(e)s heeft op %(d)s geen arbeidsuren: de deeltijdfactor voor de fondsen is "
+                        "onbekend; leg de arbeidsuren vast"
+                    )
+                    % {"e": employment.employee.employee_number, "d": days[1].isoformat()}
                 )
-                % {"e": employment.employee.employee_number, "d": days[1].isoformat()}
-            )
-        year_days = active_days(employment, self.year_start, p.end_date)
-        terms = hours_terms(records, *year_days) if year_days else []
-        looking_back = sorted({f["number"] for f in funds if self.looks_back(f["number"])})
-        if len(terms) > 1 and looking_back:
-            raise PayrollError(
-                _(
-                    "de deeltijdfactor van dienstverband %(e)s wijzigt in %(y)s (%(a)s: %(x)s, %(b)s: %(z)s) en "
-                    "fonds %(f)s rekent over het hele jaar (cumulatief of pensioendagen): dat rekent de sandbox "
-                    "niet; laat de arbeidsuren het hele jaar gelijk"
-                )
-                % {
-                    "e": employment.employee.employee_number,
-                    "y": p.year,
-                    "a": terms[0][0].isoformat(),
-                    "x": terms[0][1],
-                    "b": terms[1][0].isoformat(),
-                    "z": terms[1][1],
-                    "f": looking_back[0],
-                }
-            )
-        return {
-            "part_time_factor": str(current.part_time_factor),
-            "norm_hours_per_week": str(current.shift.full_time_hours_per_week),
-        }
+            by_period[p.period_number] = {
+                "part_time_factor": str(record.part_time_factor),
+                "norm_hours_per_week": str(record.shift.full_time_hours_per_week),
+            }
+        current = by_period[self.period.period_number]  # the run only takes employments that run in the period
+        return current, {k: hours for k, hours in by_period.items() if hours != current}
 
     def case_funds(self, employment: Employment) -> list[dict[str, Any]]:
         """Every record of the year (up to this period) of each fund as a dated link of its own (ADR 0008)."""
@@ -301,12 +289,6 @@ class Computation:
                 for v in later
             ],
         }  # fmt: skip
-
-    def looks_back(self, number: int) -> bool:
-        """Whether a fund computes over the whole year in any of its settings of the year (cumulative, pension days)."""
-        fund = self.funds[number]
-        settings = [v.settings for v in self.fund_versions.get(fund.pk, [])] or [fund.settings]
-        return any(s.get("cumulative") or s.get("recalc_unit") == "pension_days" for s in settings)
 
     # -- results ---------------------------------------------------------------------------------------
     def lines(

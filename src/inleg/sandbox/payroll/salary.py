@@ -83,15 +83,3 @@ def period_salary(
             amount *= record.part_time_factor
         total += amount * ((b - a).days + 1)
     return (total / period_days).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def hours_terms(hours: Sequence[WorkingHours], first: date, last: date) -> list[tuple[date, Decimal, Decimal]]:
-    """The (first day, part-time factor, full-time hours) of each stretch of [first, last] with working hours."""
-    terms: list[tuple[date, Decimal, Decimal]] = []
-    for a, _b in _stretches(first, last, (hours,)):
-        record = valid_on(hours, a)
-        if record is not None:
-            term = (a, record.part_time_factor, record.shift.full_time_hours_per_week)
-            if not terms or terms[-1][1:] != term[1:]:
-                terms.append(term)
-    return terms

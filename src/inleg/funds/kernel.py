@@ -48,7 +48,8 @@ MAX, FRANCHISE, MIN, BASE, PERCENTAGE, AMOUNT = range(6)
 def _jit[F: Callable[..., Any]](function: F) -> F:
     # cache=True keeps the machine code next to this file (or in NUMBA_CACHE_DIR): a later process loads
     # it instead of compiling. error_model="numpy": no division here has a zero denominator, so no check.
-    return cast(F, numba.njit(cache=True, nogil=True, error_model="numpy")(function))
+    # inline="always": the helpers become part of the loop that calls them (no call, no reference counts).
+    return cast(F, numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")(function))
 
 
 # --- section 1: rounding -----------------------------------------------------------------------------
@@ -91,12 +92,9 @@ def table_row(tables: I64, f: int, table: int, rows: int, key: int) -> int:
 
 
 @_jit
-def test_days_of(test_days: I64, f: int, table: int, k: int) -> tuple[int, int, int]:
-    """(year, month, day) on which fund f's table measures the age in period k (its leeftijdstoets)."""
-    return test_days[f, table, k, 0], test_days[f, table, k, 1], test_days[f, table, k, 2]
-
-
-# --- section 7: the base through the thresholds ------------------------------------------------------
+def age_in_period(test_days: I64, f: int, table: int, k: int, by: int, bm: int, bd: int) -> int:
+    """Completed years on the day fund f's table measures the age in period k (its leeftijdstoets)."""
+    return age_on(by, bm, bd, test_days[f, table, k, 0], test_days[f, table, k, 1], test_days[f, table, k, 2])
 
 
 @_jit
@@ -136,6 +134,18 @@ def period_value(amount: int, terms: I64, f: int, s: int, t: int, norm: int, fac
     if denominator == 1:
         return numerator, overflow
     return div_half_up(numerator, denominator), overflow
+
+
+@_jit
+def threshold_in_period(
+    amount: int, link_values: I64, varies: bool, terms: I64, f: int, s: int, t: int, norm: int, factor: int, ptf: int
+) -> tuple[int, bool]:
+    """A threshold's period value: 0 when unused, the link's own when it is the same in every period."""
+    if amount == 0:
+        return 0, False
+    if not varies:
+        return link_values[s, t], False
+    return period_value(amount, terms, f, s, t, norm, factor, ptf)
 
 
 # --- the links --------------------------------------------------------------------------------------
@@ -192,12 +202,13 @@ def compute_links(
     """
     n_periods = period_start.size
     ranks = link_start.shape[0]
-    values = np.zeros(3, np.int64)  # a side's period thresholds (arrays allocated once, not per link)
     link_values = np.zeros((2, 3), np.int64)  # thresholds that are the same in every period of a link
     link_franchise = np.zeros(2, np.int64)
     # Cumulatief (section 7): per side the year to date of the calculated periods, and what they took.
     ytd_base = np.zeros(2, np.int64)
-    ytd_thresholds = np.zeros((2, 3), np.int64)
+    ytd_max = np.zeros(2, np.int64)
+    ytd_franchise = np.zeros(2, np.int64)
+    ytd_min = np.zeros(2, np.int64)
     ytd_b3 = np.zeros(2, np.int64)
     ytd_amount = np.zeros(2, np.int64)
     for i in range(fund_slot.size):
@@ -215,10 +226,9 @@ def compute_links(
             fixed_part += weights[f, FIXED, 1, c] * fixed[e, weights[f, FIXED, 0, c]]
         # With period recalculation a threshold depends on the link only, unless read from an age table.
         constant = unit == UNIT_PERIOD
+        franchise_varies = not constant or franchise_kind == KIND_AGE
         for s in range(2):
-            ytd_base[s] = ytd_b3[s] = ytd_amount[s] = 0
-            for t in range(3):
-                ytd_thresholds[s, t] = 0
+            ytd_base[s] = ytd_max[s] = ytd_franchise[s] = ytd_min[s] = ytd_b3[s] = ytd_amount[s] = 0
             link_franchise[s] = threshold_amounts[f, s, FRANCHISE]
             if franchise_kind == KIND_BIRTH_YEAR:
                 found = table_row(tables, f, FRANCHISE_TABLE, table_rows[f, FRANCHISE_TABLE], by)
@@ -300,19 +310,19 @@ def compute_links(
                 # Section 6: a franchise table replaces the franchise amount, a percentage table the percentage.
                 franchise_amount = link_franchise[s]
                 if franchise_kind == KIND_AGE:
-                    key = age_on(by, bm, bd, *test_days_of(test_days, f, FRANCHISE_TABLE, k))
+                    key = age_in_period(test_days, f, FRANCHISE_TABLE, k, by, bm, bd)
                     found = table_row(tables, f, FRANCHISE_TABLE, table_rows[f, FRANCHISE_TABLE], key)
                     franchise_amount = 0 if found < 0 else tables[f, FRANCHISE_TABLE, found, PREMIUM + s]
-                for t in range(3):
-                    amount = franchise_amount if t == FRANCHISE else threshold_amounts[f, s, t]
-                    if amount == 0:
-                        values[t] = 0
-                    elif constant and not (t == FRANCHISE and franchise_kind == KIND_AGE):
-                        values[t] = link_values[s, t]
-                    else:
-                        value, beyond = period_value(amount, thresholds, f, s, t, norm, factor, ptf)
-                        values[t] = value
-                        too_large |= beyond
+                maximum, beyond_max = threshold_in_period(
+                    threshold_amounts[f, s, MAX], link_values, not constant, thresholds, f, s, MAX, norm, factor, ptf
+                )
+                franchise, beyond_franchise = threshold_in_period(
+                    franchise_amount, link_values, franchise_varies, thresholds, f, s, FRANCHISE, norm, factor, ptf
+                )
+                minimum, beyond_min = threshold_in_period(
+                    threshold_amounts[f, s, MIN], link_values, not constant, thresholds, f, s, MIN, norm, factor, ptf
+                )
+                too_large |= beyond_max | beyond_franchise | beyond_min
                 max_used = threshold_amounts[f, s, MAX] != 0
                 franchise_used = franchise_amount != 0
                 min_used = threshold_amounts[f, s, MIN] != 0
@@ -323,32 +333,25 @@ def compute_links(
                 else:
                     key = by
                     if percentage_kind == KIND_AGE:
-                        key = age_on(by, bm, bd, *test_days_of(test_days, f, PERCENTAGE_TABLE, k))
+                        key = age_in_period(test_days, f, PERCENTAGE_TABLE, k, by, bm, bd)
                     found = table_row(tables, f, PERCENTAGE_TABLE, table_rows[f, PERCENTAGE_TABLE], key)
                     percentage = 0 if found < 0 else tables[f, PERCENTAGE_TABLE, found, PREMIUM + s]
                 # Section 7: through the thresholds, then the percentage; cumulatief over the year to date.
-                ytd_base[s] += raw
-                for t in range(3):
-                    ytd_thresholds[s, t] += values[t]
                 if cumulative:
+                    ytd_base[s] += raw
+                    ytd_max[s] += maximum
+                    ytd_franchise[s] += franchise
+                    ytd_min[s] += minimum
                     b3 = apply_thresholds(
-                        ytd_base[s],
-                        ytd_thresholds[s, MAX],
-                        ytd_thresholds[s, FRANCHISE],
-                        ytd_thresholds[s, MIN],
-                        max_used,
-                        franchise_used,
-                        min_used,
+                        ytd_base[s], ytd_max[s], ytd_franchise[s], ytd_min[s], max_used, franchise_used, min_used
                     )
                 else:
-                    b3 = apply_thresholds(
-                        raw, values[MAX], values[FRANCHISE], values[MIN], max_used, franchise_used, min_used
-                    )
+                    b3 = apply_thresholds(raw, maximum, franchise, minimum, max_used, franchise_used, min_used)
                 too_large |= abs(float(b3)) * abs(percentage) >= SAFE
                 amount = div_half_up(b3 * percentage, PERCENT_DENOMINATOR)
-                sides[s, MAX, i, k] = values[MAX]
-                sides[s, FRANCHISE, i, k] = values[FRANCHISE]
-                sides[s, MIN, i, k] = values[MIN]
+                sides[s, MAX, i, k] = maximum
+                sides[s, FRANCHISE, i, k] = franchise
+                sides[s, MIN, i, k] = minimum
                 sides[s, PERCENTAGE, i, k] = percentage
                 if cumulative:
                     # The period takes the year to date less what the earlier calculated periods took.

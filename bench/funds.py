@@ -377,8 +377,7 @@ def main() -> int:
     args = parser.parse_args()
 
     seconds = warm_up()
-    stats = kernel.compute_links.stats
-    how = "loaded from numba's cache" if stats.cache_hits else "compiled"
+    how = "loaded from numba's cache" if kernel.loaded_from_cache() else "compiled"
     print(f"kernel: {how} in {seconds:.2f} s (not counted below)")
 
     pop = population(args.rows)

@@ -1,8 +1,11 @@
-"""The vectorised fund engine: whole populations in numpy, integer cents, exact to the cent.
+"""The batch fund engine: whole populations, integer cents, exact to the cent.
 
-Fund settings are few (a wage model holds at most 35), so the engine works fund by fund: every
-setting is then a plain Python value and every employment, link and period a lane of an array, as in
-OpenFisca. The scalar engine (``inleg.funds.scalar``) is the oracle it must agree with.
+Two paths (ADR 0009). Funds whose settings hold for the whole year go through the compiled kernel
+(``inleg.funds.kernel``): their settings become a slot of integer arrays (``_FundTable``) and one
+compiled pass walks every link and period. Funds with versions in the year (ADR 0008), or whose
+products could leave int64, take the numpy path (``_FundPass``, ADR 0002): fund by fund, every setting
+a plain Python value and every employment, link and period a lane of an array, as in OpenFisca. The
+scalar engine (``inleg.funds.scalar``) is the oracle both must agree with.
 
 Exactness: every period value is ``round_half_up(numerator / denominator)`` on integers. Products
 that could leave int64 are detected up front and computed with Python integers instead (slow, but

@@ -1,15 +1,15 @@
-"""The compiled fund kernel: one fund over all its links, link by link and period by period, in one pass.
+"""The compiled fund kernel: every link of the funds it is given, period by period, in one pass.
 
-``batch.compute`` hands a fund here when its settings hold for the whole year (one version). The loop
-reads like the scalar oracle (``inleg.funds.scalar``): per link, per period, sections 3 to 7 of
-``docs/funds.md`` in order, with the fund's settings turned into plain integers by ``batch`` (ADR 0009).
+``batch.compute`` hands it the funds whose settings hold for the whole year (one version), their
+settings turned into integer arrays (``batch._FundTable``, ADR 0009). The loop reads like the scalar
+oracle (``inleg.funds.scalar``): per link, per period, sections 3 to 7 of ``docs/funds.md`` in order.
 numba compiles it to machine code, so nothing in between is stored: each input is read once and each
-result written once.
+result written once, in the results' order.
 
 Exactness (ADR 0001): every rounded value is ``div_half_up(numerator, denominator)`` on int64, and every
-product that goes into one is bounded in float64 alongside it. A bound of 2**61 or more sets the
-returned overflow flag: ``batch`` then computes that fund again on its numpy path, whose products
-beyond int64 are Python integers. Realistic payroll figures stay some six orders of magnitude below it.
+product that goes into one is bounded in float64 alongside it. A bound of 2**61 or more flags the fund
+(``overflow``): ``batch`` then computes it again on its numpy path, whose products beyond int64 are
+Python integers. Realistic payroll figures stay some six orders of magnitude below the bound.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any, cast
 import numba
 import numpy as np
 
+from inleg.funds.numbers import FACTOR_SCALE, PERCENT_SCALE
 from inleg.funds.population import I64, Bools
 
 # What the kernel reads of a fund's settings, as integers (``batch._FundTable`` fills them), per fund slot.
@@ -37,8 +38,7 @@ CALCULATED, FIXED, ANNUAL = range(3)
 # / (DENOMINATOR [* norm]): its fields in thresholds[f, side, threshold] (threshold MAX, FRANCHISE, MIN).
 NUMERATOR, DENOMINATOR, NORM_ABOVE, NORM_BELOW, PART_TIME = range(5)
 
-FACTOR_SCALE = 10_000
-PERCENT_DENOMINATOR = 100 * 10_000
+PERCENT_DENOMINATOR = 100 * PERCENT_SCALE  # a percentage in ten-thousandths of a percent
 SAFE = float(2**61)  # |numerator| below this keeps 2 * numerator + denominator inside int64
 
 # Result fields of a side (the order of batch's sides block); thresholds MAX, FRANCHISE, MIN the same.
@@ -363,3 +363,8 @@ def compute_links(
                     sides[s, AMOUNT, i, k] = amount
         if too_large:
             overflow[f] = True
+
+
+def loaded_from_cache() -> bool:
+    """Whether this process loaded the kernel's machine code from numba's cache instead of compiling it."""
+    return bool(cast(Any, compute_links).stats.cache_hits)

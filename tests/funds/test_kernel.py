@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inleg.funds import batch, parse_case, scalar
+from inleg.funds import batch, kernel, numbers, parse_case, scalar
 from inleg.funds.population import from_case
 from tests.funds.builders import NOTHING, case, employment, fund, threshold
 
@@ -50,3 +50,8 @@ def test_realistic_funds_never_leave_the_kernel(monkeypatch: pytest.MonkeyPatch)
     parsed = parse_case(data)
     assert batch.compute(from_case(parsed)).to_rows() == scalar.calculate(parsed)
     assert numpy_funds == set()
+
+
+def test_the_kernel_uses_the_scales_of_the_numbers_module() -> None:
+    # numba's cache checks kernel.py only: the scales are copied there, and must stay the same.
+    assert (kernel.FACTOR_SCALE, kernel.PERCENT_SCALE) == (numbers.FACTOR_SCALE, numbers.PERCENT_SCALE)

@@ -20,7 +20,6 @@ from typing import Any, cast
 import numba
 import numpy as np
 
-from inleg.funds.numbers import FACTOR_SCALE, PERCENT_SCALE
 from inleg.funds.population import I64, Bools
 
 # What the kernel reads of a fund's settings, as integers (``batch._FundTable`` fills them), per fund slot.
@@ -38,7 +37,11 @@ CALCULATED, FIXED, ANNUAL = range(3)
 # / (DENOMINATOR [* norm]): its fields in thresholds[f, side, threshold] (threshold MAX, FRANCHISE, MIN).
 NUMERATOR, DENOMINATOR, NORM_ABOVE, NORM_BELOW, PART_TIME = range(5)
 
-PERCENT_DENOMINATOR = 100 * PERCENT_SCALE  # a percentage in ten-thousandths of a percent
+# The scales of inleg.funds.numbers, written here: numba's cache is checked against this file only, so a
+# change made there alone would go unseen by a cached kernel (tests/funds/test_kernel.py compares them).
+FACTOR_SCALE = 10_000  # part-time factor in ten-thousandths
+PERCENT_SCALE = 10_000  # percentages in ten-thousandths of a percent
+PERCENT_DENOMINATOR = 100 * PERCENT_SCALE
 SAFE = float(2**61)  # |numerator| below this keeps 2 * numerator + denominator inside int64
 
 # Result fields of a side (the order of batch's sides block); thresholds MAX, FRANCHISE, MIN the same.

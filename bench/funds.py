@@ -4,16 +4,24 @@
 
 Builds a payroll year of employments linked to funds of every kind (period, SV-days, calendar days,
 pension days and hours recalculation; fixed, age and birth-year tables; cumulative; 257/265 and
-JAAR GRSL bases; deviations and fixed contributions), runs the vectorised engine (timed, and again
-under tracemalloc for its peak memory), runs the scalar oracle on the same data with a progress bar,
-checks that both agree on every field of every row, and ends with one line of figures:
+JAAR GRSL bases; deviations and fixed contributions), compiles the batch engine's kernel first (the compile
+or cache-load time is reported, not counted), runs the batch engine (best of --repeat, and again under
+tracemalloc for its peak memory), measures the machine's own limit in the same run (a numpy copy: the
+rows per second at which the engine's input and output bytes per row could merely be moved), runs the
+scalar oracle on the same data with a progress bar, checks that both agree on every field of every row,
+and ends with one line of figures:
 
-    rows=N scalar_rows_per_s=S batch_rows_per_s=B parity=ok peak_mb=M
+    rows=N scalar_rows_per_s=S batch_rows_per_s=B limit_rows_per_s=L share_of_limit=B/L road_rows_per_s=R
+    parity=ok peak_mb=M
+
+``road_rows_per_s`` comes from ``bench/road.py`` (the whole road from a case to result rows) when it is there.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import importlib
 import sys
 import time
 import tracemalloc
@@ -24,7 +32,7 @@ from typing import Any
 import numpy as np
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from inleg.funds import batch, scalar
+from inleg.funds import batch, kernel, scalar
 from inleg.funds.calendar import Frequency
 from inleg.funds.cases import fund_from_json
 from inleg.funds.model import Case, Component, Employment, EmploymentFund, Pair, PeriodInput
@@ -324,6 +332,36 @@ def copy_bandwidth(megabytes: int = 400) -> float:
     return 2 * source.nbytes / best
 
 
+def input_bytes(pop: Population) -> int:
+    """The bytes of the population's arrays (its later links too): what the engine reads."""
+    holders: list[Any] = [pop] if pop.later_links is None else [pop, pop.later_links]
+    values = [getattr(holder, f.name) for holder in holders for f in dataclasses.fields(holder)]
+    return sum(value.nbytes for value in values if isinstance(value, np.ndarray))
+
+
+def output_bytes(columns: batch.Columns) -> int:
+    """The bytes of the result columns: what the engine writes."""
+    written = (columns.participates, columns.sv_days, columns.calendar_days, columns.pension_days, columns.hours)
+    return sum(a.nbytes for a in (*written, columns.raw_base, columns.sides))
+
+
+def warm_up() -> float:
+    """Compiles the kernel (or loads it from numba's cache) on a small population; its seconds."""
+    started = time.perf_counter()
+    batch.compute(population(N * FUNDS_PER_EMPLOYMENT * 10, seed=1))
+    return time.perf_counter() - started
+
+
+def road() -> str:
+    """``road_rows_per_s`` of bench/road.py (the road from a case to result rows), if that module is there."""
+    try:
+        module = importlib.import_module("road")
+    except ModuleNotFoundError:
+        return "n/a"
+    measure = getattr(module, "road_rows_per_s", None)
+    return "n/a" if measure is None else f"{measure():.0f}"
+
+
 def _euros(cents: int) -> str:
     return f"{Decimal(cents).scaleb(-2):,.2f}"
 
@@ -335,8 +373,12 @@ def _side_tuple(side: Any) -> tuple[int, ...]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000, help="employment-fund-periods (default 1,000,000)")
-    parser.add_argument("--repeat", type=int, default=3, help="batch runs; the best counts (default 3)")
+    parser.add_argument("--repeat", type=int, default=5, help="batch runs; the best counts (default 5)")
     args = parser.parse_args()
+
+    seconds = warm_up()
+    how = "loaded from numba's cache" if kernel.loaded_from_cache() else "compiled"
+    print(f"kernel: {how} in {seconds:.2f} s (not counted below)")
 
     pop = population(args.rows)
     rows = pop.n_links * N
@@ -362,12 +404,16 @@ def main() -> int:
     tracemalloc.stop()
     print(f"batch memory: population + results + working set peak {peak / 1e6:.1f} MB, {peak / rows:.0f} bytes/row")
 
-    written = sum(a.nbytes for a in (columns.participates, columns.sv_days, columns.calendar_days))
-    written += sum(a.nbytes for a in (columns.pension_days, columns.hours, columns.raw_base, columns.sides))
+    bandwidth = copy_bandwidth()
+    read, written = input_bytes(pop) / rows, output_bytes(columns) / rows
+    limit = bandwidth / (read + written)
+    batch_rate = rows / batch_seconds
     print(
-        f"bandwidth: numpy copy {copy_bandwidth() / 1e9:.1f} GB/s; the batch engine writes its results at "
-        f"{written / batch_seconds / 1e9:.2f} GB/s ({written / rows:.0f} bytes/row)"
+        f"bandwidth: numpy copy {bandwidth / 1e9:.1f} GB/s; the engine reads {read:.0f} and writes {written:.0f} "
+        f"bytes/row, so a copy of them runs at {limit:,.0f} rows/s; the engine at {batch_rate:,.0f} "
+        f"({batch_rate * (read + written) / 1e9:.2f} GB/s)"
     )
+    road_rate = road()
     scalar_seconds, mismatches = check_parity(pop, columns)
     print(f"scalar: {scalar_seconds:.1f} s")
     premium = int(columns.sides[0, 5].sum())
@@ -375,7 +421,8 @@ def main() -> int:
     print(f"year totals: premie {_euros(premium)}  afdracht {_euros(total)}  werkgever {_euros(total - premium)}")
     parity = "ok" if mismatches == 0 else f"FAILED({mismatches})"
     print(
-        f"rows={rows} scalar_rows_per_s={rows / scalar_seconds:.0f} batch_rows_per_s={rows / batch_seconds:.0f} "
+        f"rows={rows} scalar_rows_per_s={rows / scalar_seconds:.0f} batch_rows_per_s={batch_rate:.0f} "
+        f"limit_rows_per_s={limit:.0f} share_of_limit={batch_rate / limit:.3f} road_rows_per_s={road_rate} "
         f"parity={parity} peak_mb={peak / 1e6:.1f}"
     )
     return 0 if mismatches == 0 else 1

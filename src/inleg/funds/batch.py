@@ -1,8 +1,11 @@
-"""The vectorised fund engine: whole populations in numpy, integer cents, exact to the cent.
+"""The batch fund engine: whole populations, integer cents, exact to the cent.
 
-Fund settings are few (a wage model holds at most 35), so the engine works fund by fund: every
-setting is then a plain Python value and every employment, link and period a lane of an array, as in
-OpenFisca. The scalar engine (``inleg.funds.scalar``) is the oracle it must agree with.
+Two paths (ADR 0009). Funds whose settings hold for the whole year go through the compiled kernel
+(``inleg.funds.kernel``): their settings become a slot of integer arrays (``_FundTable``) and one
+compiled pass walks every link and period. Funds with versions in the year (ADR 0008), or whose
+products could leave int64, take the numpy path (``_FundPass``, ADR 0002): fund by fund, every setting
+a plain Python value and every employment, link and period a lane of an array, as in OpenFisca. The
+scalar engine (``inleg.funds.scalar``) is the oracle both must agree with.
 
 Exactness: every period value is ``round_half_up(numerator / denominator)`` on integers. Products
 that could leave int64 are detected up front and computed with Python integers instead (slow, but
@@ -20,6 +23,7 @@ from typing import cast
 import numpy as np
 from numpy.typing import NDArray
 
+from inleg.funds import kernel
 from inleg.funds.calendar import PayrollYear, payroll_year
 from inleg.funds.model import (
     JAAR_GRSL,
@@ -115,7 +119,13 @@ def calculate(case: Case) -> list[ResultRow]:
     return compute(from_case(case)).to_rows()
 
 
-def compute(pop: Population) -> Columns:
+def compute(pop: Population, *, compiled: bool = True) -> Columns:
+    """All result columns of a population. ``compiled=False`` takes the numpy path for every fund.
+
+    Every fund whose settings hold for the whole year goes through the compiled kernel
+    (``inleg.funds.kernel``, ADR 0009): one pass over the links in the results' order. A fund with
+    versions in the year, or whose products could leave int64, takes the numpy path (ADR 0002, 0008).
+    """
     year = payroll_year(pop.year, pop.frequency)
     shape = (pop.n_links, year.n)
     out = Columns(
@@ -131,11 +141,219 @@ def compute(pop: Population) -> Columns:
         sides=np.zeros((2, 6, *shape), np.int64),
     )
     calendar = _Calendar.of(year)
-    for number, fund in pop.funds.items():
-        segments = _segments(year, fund)
+    whole_year = {number: _segments(year, fund) for number, fund in pop.funds.items()}
+    on_numpy = [number for number, segments in whole_year.items() if not compiled or len(segments) > 1]
+    if compiled and pop.n_links:
+        kernel_funds = {number: segments[0][1] for number, segments in whole_year.items() if len(segments) == 1}
+        on_numpy += _compiled(pop, calendar, kernel_funds, out)
+    for number in on_numpy:
         for links in _chunks(np.flatnonzero(pop.link_fund == number)):
-            _FundPass(pop, calendar, segments, links).run(out)
+            _FundPass(pop, calendar, whole_year[number], links).run(out)
     return out
+
+
+# --- the compiled path: the funds' settings as the integers the kernel reads --------------------------
+
+_UNIT = {
+    RecalcUnit.PERIOD: kernel.UNIT_PERIOD,
+    RecalcUnit.SV_DAYS: kernel.UNIT_SV_DAYS,
+    RecalcUnit.CALENDAR_DAYS: kernel.UNIT_CALENDAR_DAYS,
+    RecalcUnit.PENSION_DAYS: kernel.UNIT_PENSION_DAYS,
+    RecalcUnit.HOURS: kernel.UNIT_HOURS,
+}
+_KIND = {
+    TableKind.FIXED: kernel.KIND_FIXED,
+    TableKind.AGE: kernel.KIND_AGE,
+    TableKind.BIRTH_YEAR: kernel.KIND_BIRTH_YEAR,
+}
+
+
+def _compiled(pop: Population, calendar: _Calendar, funds: dict[int, Fund], out: Columns) -> list[int]:
+    """The funds' links through the kernel; returns the funds whose products could leave int64 (cleared)."""
+    year = calendar.year
+    numbers = list(funds)
+    fund_slot = np.full(pop.n_links, -1, np.int64)
+    first_day = np.zeros(pop.n_links, np.int64)
+    last_day = np.zeros(pop.n_links, np.int64)
+    born = np.ascontiguousarray(np.stack(_ymd(pop.birth), axis=1))
+    for slot, number in enumerate(numbers):
+        links = np.flatnonzero(pop.link_fund == number)
+        fund_slot[links] = slot
+        first_day[links], last_day[links] = _span(pop, year, funds[number], born, pop.link_employment[links])
+    terms = _LinkTerms.of(pop, np.arange(pop.n_links))
+    table = _FundTable.of(pop, calendar, [funds[number] for number in numbers])
+    overflow = np.zeros(len(numbers), np.bool_)
+    kernel.compute_links(
+        fund_slot,
+        np.ascontiguousarray(pop.link_employment),
+        first_day,
+        last_day,
+        terms.start,
+        terms.end,
+        terms.has_deviation,
+        np.ascontiguousarray(terms.deviation),
+        terms.has_fixed,
+        np.ascontiguousarray(terms.fixed_contribution),
+        born,
+        _per_period(pop.part_time_factor, calendar.start.shape[0]),
+        _per_period(pop.norm_hours, calendar.start.shape[0]),
+        np.ascontiguousarray(pop.fixed),
+        np.ascontiguousarray(pop.amounts),
+        np.ascontiguousarray(pop.hours),
+        np.ascontiguousarray(pop.overtime),
+        np.ascontiguousarray(pop.unpaid),
+        calendar.start,
+        calendar.end,
+        year.sv_year,
+        year.cal_year,
+        table.settings,
+        table.weights,
+        table.weight_counts,
+        table.thresholds,
+        table.threshold_amounts,
+        table.percentages,
+        table.tables,
+        table.table_rows,
+        table.test_days,
+        out.participates,
+        out.sv_days,
+        out.calendar_days,
+        out.pension_days,
+        out.hours,
+        out.raw_base,
+        out.sides,
+        overflow,
+    )
+    beyond = [number for number, flagged in zip(numbers, overflow.tolist(), strict=True) if flagged]
+    for number in beyond:
+        _clear(out, np.flatnonzero(pop.link_fund == number))  # the numpy path computes these exactly
+    return beyond
+
+
+def _per_period(values: I64, n: int) -> I64:
+    """(employments, periods), C-ordered: a population with one value per employment holds it in every period."""
+    if values.ndim == 1:
+        return np.repeat(values.reshape(-1, 1), n, axis=1)
+    return np.ascontiguousarray(values)
+
+
+def _span(pop: Population, year: PayrollYear, fund: Fund, born: I64, e: I64) -> tuple[I64, I64]:
+    """Section 3: per link the fund's first and last day before the link's own dates (hire, entry, end, exit)."""
+    by, bm, bd = born[e, 0], born[e, 1], born[e, 2]
+    first = np.maximum(pop.hire[e], (year.first_day - EPOCH).days)
+    if fund.entry is not None:
+        first = np.maximum(first, _moment_days(by, bm, bd, fund.entry))
+    last = pop.end[e]
+    if fund.exit is not None:
+        last = np.minimum(last, _moment_days(by, bm, bd, fund.exit) - 1)
+    return first, last
+
+
+def _clear(out: Columns, links: I64) -> None:
+    for array in (out.participates, out.sv_days, out.calendar_days, out.pension_days, out.hours, out.raw_base):
+        array[links] = 0
+    out.sides[:, :, links] = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _FundTable:
+    """The settings of the kernel's funds, one slot per fund, in the layout ``inleg.funds.kernel`` names."""
+
+    settings: I64  # (F, 5)
+    weights: I64  # (F, 3, 2, M) by origin: columns and weights of the raw base (section 4)
+    weight_counts: I64  # (F, 3)
+    thresholds: I64  # (F, 2, 3, 5) per side and threshold: its factors to the period (section 5)
+    threshold_amounts: I64  # (F, 2, 3)
+    percentages: I64  # (F, 2)
+    tables: I64  # (F, 2, R, 4) franchise and percentage table (section 6)
+    table_rows: I64  # (F, 2)
+    test_days: I64  # (F, 2, N, 3) per period the (year, month, day) of each table's age test
+
+    @classmethod
+    def of(cls, pop: Population, calendar: _Calendar, funds: list[Fund]) -> _FundTable:
+        count, n = len(funds), calendar.year.n
+        weights_by_fund = [[_weight_pairs(w) for w in _weights(pop, fund)] for fund in funds]
+        width = max((len(pairs) for by_origin in weights_by_fund for pairs in by_origin), default=0)
+        rows = max((len(t) for fund in funds for t in (fund.franchise_table, fund.percentage_table)), default=0)
+        table = cls(
+            settings=np.zeros((count, 5), np.int64),
+            weights=np.zeros((count, 3, 2, max(width, 1)), np.int64),
+            weight_counts=np.zeros((count, 3), np.int64),
+            thresholds=np.zeros((count, 2, 3, 5), np.int64),
+            threshold_amounts=np.zeros((count, 2, 3), np.int64),
+            percentages=np.zeros((count, 2), np.int64),
+            tables=np.zeros((count, 2, max(rows, 1), 4), np.int64),
+            table_rows=np.zeros((count, 2), np.int64),
+            test_days=np.zeros((count, 2, n, 3), np.int64),
+        )
+        for f, fund in enumerate(funds):
+            table.settings[f] = (
+                _UNIT[fund.recalc_unit],
+                fund.kind is FundKind.HOURS_INCL_OVERTIME,
+                fund.cumulative,
+                _KIND[fund.franchise_kind],
+                _KIND[fund.percentage_kind],
+            )
+            for origin, pairs in enumerate(weights_by_fund[f]):
+                table.weight_counts[f, origin] = len(pairs)
+                for c, (column, weight) in enumerate(pairs):
+                    table.weights[f, origin, :, c] = (column, weight)
+            for s, side in enumerate((fund.premium, fund.total)):
+                table.percentages[f, s] = side.percentage
+                for t, threshold in enumerate((side.max_base, side.franchise, side.min_base)):
+                    table.thresholds[f, s, t] = _threshold_terms(calendar.year, fund, threshold)
+                    table.threshold_amounts[f, s, t] = threshold.amount
+            for which, (kind_rows, test) in enumerate(
+                ((fund.franchise_table, fund.franchise_age_test), (fund.percentage_table, fund.percentage_age_test))
+            ):
+                table.table_rows[f, which] = len(kind_rows)
+                for r, row in enumerate(kind_rows):
+                    table.tables[f, which, r] = (row.low, row.high, row.premium, row.total)
+                table.test_days[f, which] = _test_days(calendar, test)
+        return table
+
+
+def _threshold_terms(year: PayrollYear, fund: Fund, threshold: Threshold) -> list[int]:
+    """Section 5 as the kernel's factors: amount * numerator [* norm] [* period factor] [* ptf] / denominator."""
+    unit = fund.recalc_unit
+    numerator, denominator, norm_above, norm_below = 1, 1, False, False
+    hour_unit = threshold.unit is TimeUnit.HOUR
+    if unit is RecalcUnit.HOURS and hour_unit:
+        denominator = HOURS_SCALE  # A * 52 * norm per year, times h / (52 * norm): the norm cancels
+    else:
+        if hour_unit:
+            numerator, denominator, norm_above = 52, NORM_SCALE, True
+        else:
+            numerator = {TimeUnit.YEAR: 1, TimeUnit.PERIOD: year.n, TimeUnit.SV_DAY: year.sv_year}.get(
+                threshold.unit, year.cal_year
+            )
+        if unit is RecalcUnit.PERIOD:
+            denominator *= year.n
+        elif unit in (RecalcUnit.SV_DAYS, RecalcUnit.PENSION_DAYS):
+            denominator *= year.sv_year
+        elif unit is RecalcUnit.CALENDAR_DAYS:
+            denominator *= year.cal_year
+        else:  # hours: h / (52 * norm) of the year
+            numerator *= NORM_SCALE
+            denominator *= HOURS_SCALE * 52
+            norm_below = True
+    part_time = threshold.part_time and unit in _PT_UNITS
+    if part_time:
+        denominator *= FACTOR_SCALE
+    common = math.gcd(numerator, denominator)
+    return [numerator // common, denominator // common, norm_above, norm_below, part_time]
+
+
+def _weight_pairs(weights: dict[int, int]) -> list[tuple[int, int]]:
+    return sorted((column, weight) for column, weight in weights.items() if weight)
+
+
+def _test_days(calendar: _Calendar, test: AgeTest) -> I64:
+    """Per period the (year, month, day) on which a table's age is measured (section 6)."""
+    year = calendar.year.year
+    fixed = {AgeTest.JAN1: date(year, 1, 1), AgeTest.DEC31: date(year, 12, 31)}.get(test)
+    days = [fixed or (period.start if test is AgeTest.PERIOD_START else period.end) for period in calendar.year.periods]
+    return np.array([(d.year, d.month, d.day) for d in days], np.int64).reshape(-1, 3)
 
 
 Segment = tuple[slice, Fund]
@@ -482,41 +700,9 @@ class _FundPass:
         return _Days(part, sv, cal, np.where(part, hours, 0), rank)
 
     # section 4
-    def _weights(self) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
-        """The raw base as weights on the amount columns: calculated, fixed and annual (JAAR GRSL)."""
-        pop, fund = self.pop, self.fund
-        present = fund.totals_in_base
-        calculated: dict[int, int] = {}
-        fixed: dict[int, int] = {}
-        annual: dict[int, int] = {}
-
-        def add(weights: dict[int, int], column: int, weight: int) -> None:
-            weights[column] = weights.get(column, 0) + weight
-
-        for entry in fund.base:
-            if entry.component in TOTALS:
-                if entry.origin is Origin.CALCULATED:
-                    # 257 BRUTO / 265 V/H SOC.PLLOON: each calculated amount by its coefficient in the total.
-                    for index, number in enumerate(pop.columns):
-                        add(calculated, index, _component(pop, number).coefficient(entry.component))
-                continue
-            found = pop.column(entry.component)
-            if entry.origin is Origin.EXCLUDED or found is None:
-                continue
-            column = found
-            component = _component(pop, entry.component)
-            coefficients = [component.coefficient(total) for total in present]
-            # Tegengesteld: a part of a total present counts opposite to how it counts in that total.
-            weight = -sum(coefficients) if any(coefficients) else component.sign
-            if entry.component in JAAR_GRSL:
-                add(annual, column, weight)
-            else:
-                add(fixed if entry.origin is Origin.FIXED else calculated, column, weight)
-        return calculated, fixed, annual
-
     def _raw_base(self) -> I64:
         pop, e = self.pop, self.e
-        calculated, fixed, annual = self._weights()
+        calculated, fixed, annual = _weights(self.pop, self.fund)
         base = np.zeros(self.sv.shape, np.int64)
         for column, weight in calculated.items():
             if weight:
@@ -737,3 +923,36 @@ def _date(year: int, month: int, day: int) -> int:
 
 def _component(pop: Population, number: int) -> Component:
     return pop.components.get(number) or Component(number)
+
+
+# section 4
+def _weights(pop: Population, fund: Fund) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """The raw base as weights on the amount columns: calculated, fixed and annual (JAAR GRSL)."""
+    present = fund.totals_in_base
+    calculated: dict[int, int] = {}
+    fixed: dict[int, int] = {}
+    annual: dict[int, int] = {}
+
+    def add(weights: dict[int, int], column: int, weight: int) -> None:
+        weights[column] = weights.get(column, 0) + weight
+
+    for entry in fund.base:
+        if entry.component in TOTALS:
+            if entry.origin is Origin.CALCULATED:
+                # 257 BRUTO / 265 V/H SOC.PLLOON: each calculated amount by its coefficient in the total.
+                for index, number in enumerate(pop.columns):
+                    add(calculated, index, _component(pop, number).coefficient(entry.component))
+            continue
+        found = pop.column(entry.component)
+        if entry.origin is Origin.EXCLUDED or found is None:
+            continue
+        column = found
+        component = _component(pop, entry.component)
+        coefficients = [component.coefficient(total) for total in present]
+        # Tegengesteld: a part of a total present counts opposite to how it counts in that total.
+        weight = -sum(coefficients) if any(coefficients) else component.sign
+        if entry.component in JAAR_GRSL:
+            add(annual, column, weight)
+        else:
+            add(fixed if entry.origin is Origin.FIXED else calculated, column, weight)
+    return calculated, fixed, annual

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -393,20 +393,21 @@ def _insert_results(run: PayrollRun, rows: Iterable[tuple[RunEmployment, list[Li
 
     Each employment's key is made ready for the database once, not once per line.
     """
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: the proxy looks it up on every use
     fields = [_stored(name) for name in RESULT_FIELDS]
-    table = connection.ops.quote_name(PayrollResult._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for _field, column in fields)
+    table = db.ops.quote_name(PayrollResult._meta.db_table)
+    columns = ", ".join(db.ops.quote_name(column) for _field, column in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-    run_value = fields[0][0].get_db_prep_save(run.pk, connection)
+    run_value = fields[0][0].get_db_prep_save(run.pk, db)
     employment_value, value_value = fields[1][0].get_db_prep_save, fields[7][0].get_db_prep_save
     batch: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         for employment, lines in rows:
-            key = employment_value(employment.pk, connection)
+            key = employment_value(employment.pk, db)
             batch.extend(
                 (run_value, key, line.key, line.description, line.category, line.column, line.costs_employer,
-                 value_value(line.value, connection), line.corrects)
+                 value_value(line.value, db), line.corrects)
                 for line in lines
             )  # fmt: skip
             if len(batch) >= 20_000:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Field
+from django.db.models import DecimalField, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -400,14 +400,18 @@ def _insert_results(run: PayrollRun, rows: Iterable[tuple[RunEmployment, list[Li
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
     run_value = fields[0][0].get_db_prep_save(run.pk, db)
-    employment_value, value_value = fields[1][0].get_db_prep_save, fields[7][0].get_db_prep_save
+    employment_value = fields[1][0].get_db_prep_save
+    # The amount as DecimalField.get_db_prep_save gives it for a Decimal, without its checks on every line.
+    amount = fields[7][0]
+    assert isinstance(amount, DecimalField)
+    adapt, digits, places = db.ops.adapt_decimalfield_value, amount.max_digits, amount.decimal_places
     batch: list[tuple[Any, ...]] = []
     with db.cursor() as cursor:
         for employment, lines in rows:
             key = employment_value(employment.pk, db)
             batch.extend(
                 (run_value, key, line.key, line.description, line.category, line.column, line.costs_employer,
-                 value_value(line.value, db), line.corrects)
+                 adapt(line.value, digits, places), line.corrects)
                 for line in lines
             )  # fmt: skip
             if len(batch) >= 20_000:

@@ -26,6 +26,7 @@ from inleg.funds.cases import parse_case
 from inleg.funds.errors import ConflictingSettings, FundError, MissingField, OutOfRange, WrongType
 from inleg.funds.model import Case, Employment
 from inleg.funds.numbers import format_hours, format_money
+from inleg.funds.population import from_case
 from inleg.funds.results import ResultRow
 
 
@@ -162,8 +163,14 @@ def recalculate(
         before.funds,
         tuple(e for e in before.employments if e.id in running),
     )
-    calculate = batch.calculate if engine == "batch" else scalar.calculate
-    found = corrections(calculate(kept), calculate(after), current_period)
+    if engine == "batch":  # only the periods before the current one are compared: only those become rows
+        earlier = range(1, current_period)
+        found = corrections(
+            batch.compute(from_case(kept)).to_rows(earlier), batch.compute(from_case(after)).to_rows(earlier),
+            current_period,
+        )  # fmt: skip
+    else:
+        found = corrections(scalar.calculate(kept), scalar.calculate(after), current_period)
     notes = [
         NotRecalculated(
             f"employments[{employment.id}]",

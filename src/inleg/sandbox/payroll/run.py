@@ -116,6 +116,7 @@ class Computation:
             self.fund_versions.setdefault(version.fund_id, []).append(version)
         data = read_run(admin, period.year, self.year_start, period.start_date, period.end_date, period.period_number)
         self.employments = data.employments
+        self._current: dict[Any, dict[int, Decimal]] = {}  # the period's amounts per employment, once case() ran
         self.employment_funds = data.links
         self.wages = data.wages
         self.hours = data.hours
@@ -145,11 +146,15 @@ class Computation:
             if record is not None:
                 key = self.components_by_id[record.component_id].key
                 amounts[key] = amounts.get(key, Decimal(0)) + record.value
+        return self._with_inputs(amounts, employment, number)
+
+    def _with_inputs(self, amounts: dict[int, Decimal], employment: RunEmployment, number: int) -> dict[int, Decimal]:
+        """The amounts with the period data of period ``number`` added (in place)."""
         data = self.inputs.get((employment.pk, number))
         if data is not None:
             for text, raw in data.components.items():
-                number = int(text)
-                amounts[number] = amounts.get(number, Decimal(0)) + Decimal(str(raw))
+                key = int(text)
+                amounts[key] = amounts.get(key, Decimal(0)) + Decimal(str(raw))
         return amounts
 
     def case(self) -> dict[str, Any]:
@@ -159,10 +164,18 @@ class Computation:
             if c.key not in ENGINE_TOTALS
         }
         employments: list[dict[str, Any]] = []
+        current = self.period.period_number
         for employment in self.employments:
             periods = []
             for p in self.periods:
-                amounts = self.period_components(employment, p.start_date, p.end_date, p.period_number)
+                if p.period_number == current:
+                    # The period's fixed values are its amounts without period data: worked out once, and the
+                    # amounts kept for the result lines.
+                    fixed_amounts = self.period_components(employment, p.start_date, p.end_date, -1)
+                    amounts = self._with_inputs(dict(fixed_amounts), employment, current)
+                    self._current[employment.pk] = amounts
+                else:
+                    amounts = self.period_components(employment, p.start_date, p.end_date, p.period_number)
                 data = self.inputs.get((employment.pk, p.period_number))
                 periods.append(
                     {
@@ -173,8 +186,7 @@ class Computation:
                         "unpaid_days": data.unpaid_days if data else 0,
                     }
                 )
-            fixed = {str(k): str(v) for k, v in self.period_components(
-                employment, self.period.start_date, self.period.end_date, -1).items()}  # fmt: skip
+            fixed = {str(k): str(v) for k, v in fixed_amounts.items()}
             funds = self.case_funds(employment)
             employments.append(
                 {
@@ -296,7 +308,9 @@ class Computation:
         """The result lines of one employment: its components, the premiums of the funds it takes part in
         (``fund_rows``, in the engine's order), the herrekening's corrections, and the totals."""
         p = self.period
-        amounts = self.period_components(employment, p.start_date, p.end_date, p.period_number)
+        amounts = self._current.get(employment.pk)
+        if amounts is None:
+            amounts = self.period_components(employment, p.start_date, p.end_date, p.period_number)
         lines: list[Line] = []
         total_257 = Decimal(0)
         total_265 = Decimal(0)

@@ -3,7 +3,8 @@
 A payroll bureau's month holds some 100,000 employments with a dozen records each. Model instances for all
 of them cost more than the rest of the run (a run made them by the hundred thousand), so the run reads
 plain records: the columns it uses, grouped by employment. Each query selects by the administration, not by
-a list of employment keys: SQLite refuses a statement with more than 32,766 parameters.
+a list of employment keys: one administration's keys could pass SQLite's limit on parameters (32,766 in its
+default build; the Python here allows 250,000).
 """
 
 from __future__ import annotations

@@ -126,6 +126,7 @@ def main() -> int:
         f"seed_s={seed_s:.1f} list_per_s={listed / list_s:.0f} plain_run_s={plain_s:.1f} payroll_run_s={run_s:.1f} "
         f"corrections={corrections}{bureau_line}"
     )
+    shutil.rmtree(work, ignore_errors=True)  # its sandbox database: a few hundred MB a run
     return 0
 
 

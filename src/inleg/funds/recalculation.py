@@ -20,12 +20,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+import numpy as np
+
 from inleg.funds import batch, scalar
 from inleg.funds.calendar import payroll_year
 from inleg.funds.cases import parse_case
 from inleg.funds.errors import ConflictingSettings, FundError, MissingField, OutOfRange, WrongType
 from inleg.funds.model import Case, Employment
 from inleg.funds.numbers import format_hours, format_money
+from inleg.funds.population import I64, from_case
 from inleg.funds.results import ResultRow
 
 
@@ -129,6 +132,53 @@ def corrections(booked: Iterable[ResultRow], recomputed: Iterable[ResultRow], cu
     return result
 
 
+def _fields(columns: batch.Columns, periods: int) -> I64:
+    """The compared fields of every row, (9, links, periods): in the order of ``Correction``'s differences."""
+    sides = columns.sides[:, :, :, :periods]
+    return np.stack(
+        [columns.sv_days[:, :periods], columns.calendar_days[:, :periods], columns.pension_days[:, :periods],
+         columns.hours[:, :periods], columns.raw_base[:, :periods],
+         sides[0, batch.BASE], sides[0, batch.AMOUNT], sides[1, batch.BASE], sides[1, batch.AMOUNT]]
+    )  # fmt: skip
+
+
+def _column_corrections(booked: batch.Columns, recomputed: batch.Columns, current_period: int) -> list[Correction]:
+    """``corrections`` of the two computations' rows, compared as arrays: only rows that differ are made.
+
+    The same matching and order: rows match on employment, fund and period (every link of a computation has
+    a row in every period); a link only one side has counts as zeros on the other; recomputed order first.
+    """
+    periods = current_period - 1
+    if periods <= 0:
+        return []
+
+    def keys(columns: batch.Columns) -> list[tuple[str, int]]:
+        ids = columns.ids
+        return [(ids[e], f) for e, f in zip(columns.link_employment.tolist(), columns.link_fund.tolist(), strict=True)]
+
+    old_keys, new_keys = keys(booked), keys(recomputed)
+    where = {key: index for index, key in enumerate(old_keys)}
+    matched = np.array([where.get(key, -1) for key in new_keys], dtype=np.int64)
+    old, new = _fields(booked, periods), _fields(recomputed, periods)
+    aligned = np.zeros_like(new)
+    found = matched >= 0
+    aligned[:, found] = old[:, matched[found]]
+    difference = new - aligned
+    result: list[Correction] = []
+    for link, period in zip(*np.nonzero(np.any(difference != 0, axis=0)), strict=True):
+        employment, fund = new_keys[link]
+        result.append(Correction(employment, fund, current_period, int(period) + 1,
+                                 *(int(v) for v in difference[:, link, period])))  # fmt: skip
+    gone = np.ones(len(old_keys), dtype=np.bool_)
+    gone[matched[found]] = False
+    only_old = -old[:, gone]
+    for link, period in zip(*np.nonzero(np.any(only_old != 0, axis=0)), strict=True):
+        employment, fund = old_keys[int(np.flatnonzero(gone)[link])]
+        result.append(Correction(employment, fund, current_period, int(period) + 1,
+                                 *(int(v) for v in only_old[:, link, period])))  # fmt: skip
+    return result
+
+
 def recalculate(
     before: Case, after: Case, current_period: int, *, engine: Literal["scalar", "batch"] = "scalar"
 ) -> Recalculation:
@@ -162,8 +212,10 @@ def recalculate(
         before.funds,
         tuple(e for e in before.employments if e.id in running),
     )
-    calculate = batch.calculate if engine == "batch" else scalar.calculate
-    found = corrections(calculate(kept), calculate(after), current_period)
+    if engine == "batch":
+        found = _column_corrections(batch.compute(from_case(kept)), batch.compute(from_case(after)), current_period)
+    else:
+        found = corrections(scalar.calculate(kept), scalar.calculate(after), current_period)
     notes = [
         NotRecalculated(
             f"employments[{employment.id}]",

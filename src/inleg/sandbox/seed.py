@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -12,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from oauth2_provider.models import Application
 
+from inleg.sandbox.bulk import Table
 from inleg.sandbox.core.models import (
     BenefitDeduction,
     ClientProfile,
@@ -276,10 +278,12 @@ def _people(
     # stay what they were before the chains existed.
     chain_rng = random.Random(f"{chain_seed}:lonen")
     batch = 2000
+    # Rows straight into the tables (bulk.Table), in the order bulk_create wrote the instances before.
+    people, jobs, benefits = Table(Employee), Table(Employment), Table(BenefitDeduction)
+    links, wages, hours = Table(EmploymentFund), Table(Wage), Table(WorkingHours)
     with _progress(progress, total) as bar:
         for offset in range(0, total, batch):
             count = min(batch, total - offset)
-            people, jobs, benefits, links, wages, hours = [], [], [], [], [], []
             versions = next_versions(count * 4)
             for i in range(offset, offset + count):
                 index = i % len(employers)
@@ -287,11 +291,11 @@ def _people(
                 first = rng.choice(FIRST)
                 prefix, last = rng.choice(LAST)
                 born = date(1960, 1, 1) + timedelta(days=rng.randint(0, 365 * 44))
-                person = Employee(employer=employer, employee_number=i // len(employers) + 1, first_name=first,
-                                  initials=first[0] + ".", prefix=prefix, last_name=last, date_of_birth=born,
-                                  gender=rng.choice((1, 2)), bsn=bsn(rng), iban=iban(rng),
-                                  email=f"{first.lower()}.{last.lower().replace(' ', '')}{i}@example.nl")  # fmt: skip
-                people.append(person)
+                person = uuid.uuid4()
+                people.add(id=person, employer_id=employer.pk, employee_number=i // len(employers) + 1,
+                           first_name=first, initials=first[0] + ".", prefix=prefix, last_name=last,
+                           date_of_birth=born, gender=rng.choice((1, 2)), bsn=bsn(rng), iban=iban(rng),
+                           email=f"{first.lower()}.{last.lower().replace(' ', '')}{i}@example.nl")  # fmt: skip
                 start = max(born + timedelta(days=365 * 18), date(2015, 1, 1)) + timedelta(days=rng.randint(0, 2500))
                 start = start.replace(day=1)
                 # about one in ten ended; each employer's last employee always, so every employer has one
@@ -299,11 +303,16 @@ def _people(
                 end = start + timedelta(days=rng.randint(200, 1500)) if ended else None
                 share = rng.choice(HOURS_SHARES)
                 fulltime = Decimal(rng.randrange(250000, 750000, 500)) / 100
-                job = Employment(employee=person, administration=admin, payroll_id=i // len(employers) + 1,
-                                 start_date=start, end_date=end, version=versions + (i - offset))  # fmt: skip
-                jobs.append(job)
-                wages += _wage_chain(chain_rng, job, fulltime)
-                hours += _hours_chain(chain_rng, job, shifts[admin.pk], share)
+                job = uuid.uuid4()
+                jobs.add(id=job, employee_id=person, administration_id=admin.pk, payroll_id=i // len(employers) + 1,
+                         start_date=start, end_date=end, version=versions + (i - offset))  # fmt: skip
+                for first_day, last_day, wage in _wage_chain(chain_rng, start, end, fulltime):
+                    wages.add(id=uuid.uuid4(), employment_id=job, start_date=first_day, end_date=last_day,
+                              gross_wage=wage)  # fmt: skip
+                shift = shifts[admin.pk]
+                for first_day, last_day, per_week in _hours_chain(chain_rng, start, end, shift, share):
+                    hours.add(id=uuid.uuid4(), employment_id=job, shift_id=shift.pk, start_date=first_day,
+                              end_date=last_day, deviating_hours_per_week=per_week)  # fmt: skip
                 pensify = components.get((admin.pk, PENSIFY_KEY))
                 from_date = max(start, date(2024, 1, 1))
                 # an employment that ended before 2024 gets no fixed values (the API would refuse them too);
@@ -312,58 +321,52 @@ def _people(
                 if pensify is not None and rng.random() < 0.8:
                     value = Decimal(rng.choice((25, 50, 75, 100)))
                     if not ended_before:
-                        benefits.append(BenefitDeduction(employment=job, component=pensify, start_date=from_date,
-                                                         value=value, version=versions + count + (i - offset)))  # fmt: skip  # noqa: E501 L
+                        benefits.add(id=uuid.uuid4(), employment_id=job, component_id=pensify.pk,
+                                     start_date=from_date, value=value, version=versions + count + (i - offset))  # fmt: skip  # noqa: E501 L
                 net = components[(admin.pk, NET_DEDUCTION_KEY)]
                 if rng.random() < 0.3:
                     value = Decimal(rng.choice((10, 20, 50)))
                     if not ended_before:
-                        benefits.append(BenefitDeduction(employment=job, component=net, start_date=from_date,
-                                                         value=value, version=versions + 2 * count + (i - offset)))  # fmt: skip  # noqa: E501 L
+                        benefits.add(id=uuid.uuid4(), employment_id=job, component_id=net.pk, start_date=from_date,
+                                     value=value, version=versions + 2 * count + (i - offset))  # fmt: skip
                 for number in (1, 2, 3):
-                    links.append(EmploymentFund(employment=job, fund=funds[(admin.pk, number)], start_date=start,
-                                                version=versions + 3 * count + (i - offset)))  # fmt: skip
-            Employee.objects.bulk_create(people, batch_size=1000)
-            Employment.objects.bulk_create(jobs, batch_size=1000)
-            BenefitDeduction.objects.bulk_create(benefits, batch_size=1000)
-            EmploymentFund.objects.bulk_create(links, batch_size=1000)
-            Wage.objects.bulk_create(wages, batch_size=1000)
-            WorkingHours.objects.bulk_create(hours, batch_size=1000)
+                    links.add(id=uuid.uuid4(), employment_id=job, fund_id=funds[(admin.pk, number)].pk,
+                              start_date=start, version=versions + 3 * count + (i - offset))  # fmt: skip
+            for table in (people, jobs, benefits, links, wages, hours):
+                table.write()
             bar.advance(count)
 
 
-def _wage_chain(rng: random.Random, job: Employment, fulltime: Decimal) -> list[Wage]:
-    """A full-time monthly wage from the start, raised every 1 January after it (a linked chain: no gaps)."""
-    records = [Wage(employment=job, start_date=job.start_date, gross_wage=fulltime)]
-    for year in range(job.start_date.year + 1, LAST_RAISE_YEAR + 1):
+def _wage_chain(rng: random.Random, start: date, end: date | None, fulltime: Decimal) -> list[list[Any]]:
+    """A full-time monthly wage from the start, raised every 1 January after it (a linked chain: no gaps);
+    each record as [start, end, wage]."""
+    records: list[list[Any]] = [[start, None, fulltime]]
+    for year in range(start.year + 1, LAST_RAISE_YEAR + 1):
         raise_day = date(year, 1, 1)
-        if job.end_date is not None and raise_day > job.end_date:
+        if end is not None and raise_day > end:
             break
-        records[-1].end_date = raise_day - timedelta(days=1)
-        wage = (records[-1].gross_wage * (1 + rng.choice(RAISES))).quantize(Decimal("0.01"))
-        records.append(Wage(employment=job, start_date=raise_day, gross_wage=wage))
-    records[-1].end_date = job.end_date
+        records[-1][1] = raise_day - timedelta(days=1)
+        wage = (records[-1][2] * (1 + rng.choice(RAISES))).quantize(Decimal("0.01"))
+        records.append([raise_day, None, wage])
+    records[-1][1] = end
     return records
 
 
-def _hours_chain(rng: random.Random, job: Employment, shift: Shift, share: Decimal) -> list[WorkingHours]:
-    """Hours per week from the start; about one in eight changes them once, on the first of a later month."""
+def _hours_chain(rng: random.Random, start: date, end: date | None, shift: Shift, share: Decimal) -> list[list[Any]]:
+    """Hours per week from the start; about one in eight changes them once, on the first of a later month.
+    Each record as [start, end, deviating hours per week (None: the shift's full time)]."""
     full = shift.full_time_hours_per_week
 
     def hours(part: Decimal) -> Decimal | None:
         return None if part == 1 else (full * part).quantize(Decimal("0.01"))
 
-    records = [
-        WorkingHours(employment=job, shift=shift, start_date=job.start_date, deviating_hours_per_week=hours(share))
-    ]
+    records: list[list[Any]] = [[start, None, hours(share)]]
     if rng.random() < 0.125:
         months = rng.randint(3, 48)
-        change = date(job.start_date.year + (job.start_date.month - 1 + months) // 12,
-                      (job.start_date.month - 1 + months) % 12 + 1, 1)  # fmt: skip
+        change = date(start.year + (start.month - 1 + months) // 12, (start.month - 1 + months) % 12 + 1, 1)
         other = rng.choice([s for s in HOURS_SHARES if s != share])
-        if job.end_date is None or change <= job.end_date:
-            records[-1].end_date = change - timedelta(days=1)
-            records.append(WorkingHours(employment=job, shift=shift, start_date=change,
-                                        deviating_hours_per_week=hours(other)))  # fmt: skip
-    records[-1].end_date = job.end_date
+        if end is None or change <= end:
+            records[-1][1] = change - timedelta(days=1)
+            records.append([change, None, hours(other)])
+    records[-1][1] = end
     return records

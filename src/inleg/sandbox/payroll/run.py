@@ -6,26 +6,26 @@ Wage tax is not computed: the results carry no wage tax and no net wage, and the
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Field
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import DecimalField, Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inleg.funds import Correction, FundError, calculate_case, parse_case, recalculate
+from inleg.funds import Correction, FundError, batch, parse_case, recalculate
+from inleg.funds.batch import AMOUNT
 from inleg.funds.cases import VERSION_FIELDS
+from inleg.funds.model import Case
+from inleg.funds.population import from_case
 from inleg.funds.recalculation import NotRecalculated
-from inleg.sandbox.core.chains import overlapping, overlaps
+from inleg.sandbox.core.chains import overlaps
 from inleg.sandbox.core.models import (
     NET_CATEGORIES,
-    BenefitDeduction,
-    Employment,
-    EmploymentFund,
     Fund,
     FundVersion,
     LoketUser,
@@ -34,12 +34,11 @@ from inleg.sandbox.core.models import (
     PayrollPeriod,
     PayrollResult,
     PayrollRun,
-    PeriodInput,
     RunStatus,
-    Wage,
-    WorkingHours,
 )
+from inleg.sandbox.payroll.changes import changed_employments, only
 from inleg.sandbox.payroll.periods import ensure_periods
+from inleg.sandbox.payroll.reading import BenefitRecord, LinkRecord, RunEmployment, read_run
 from inleg.sandbox.payroll.salary import MissingHours, active_days, period_salary, valid_on
 
 SALARY_KEY = 10
@@ -65,7 +64,7 @@ class Line:
     corrects: int | None = None  # a herrekening line: the earlier period it corrects
 
 
-def _valid_on(records: list[Any], day: date) -> Any:
+def _valid_on(records: list[BenefitRecord], day: date) -> BenefitRecord | None:
     for record in records:
         if overlaps(record.start_date, record.end_date, day, day):
             return record
@@ -73,12 +72,12 @@ def _valid_on(records: list[Any], day: date) -> Any:
 
 
 def _terms(
-    record: EmploymentFund,
+    record: LinkRecord,
 ) -> tuple[tuple[Decimal | None, Decimal | None], tuple[Decimal | None, Decimal | None]]:
     return (record.deviation_premium, record.deviation_total), (record.fixed_premium, record.fixed_total)
 
 
-def _link(number: int, record: EmploymentFund) -> dict[str, Any]:
+def _link(number: int, record: LinkRecord) -> dict[str, Any]:
     """One employment-fund record as a dated link of the case; the engine takes several per fund."""
     (deviation_premium, deviation_total), (fixed_premium, fixed_total) = _terms(record)
     return {
@@ -107,40 +106,31 @@ class Computation:
         self.periods = ensure_periods(admin, period.year)[: period.period_number]
         self.year_start = self.periods[0].start_date
         self.components = {c.key: c for c in PayrollComponent.objects.filter(administration=admin)}
+        self.components_by_id = {c.pk: c for c in self.components.values()}
         self.funds = {f.number: f for f in Fund.objects.filter(administration=admin)}
+        self.fund_numbers = {f.pk: n for n, f in self.funds.items()}
         self.fund_versions: dict[Any, list[FundVersion]] = {}
         for version in FundVersion.objects.filter(fund__administration=admin, valid_from__lte=period.end_date).order_by(
             "valid_from"
         ):
             self.fund_versions.setdefault(version.fund_id, []).append(version)
-        self.employments = list(
-            Employment.objects.select_related("employee")
-            .filter(overlapping(period.start_date, period.end_date), administration=admin)
-            .order_by("employee__employee_number", "start_date")
-        )
-        ids = [e.pk for e in self.employments]
-        year_so_far = overlapping(self.year_start, period.end_date)
-        self.benefits: dict[Any, list[BenefitDeduction]] = {}
-        for b in BenefitDeduction.objects.filter(year_so_far, employment_id__in=ids):
-            self.benefits.setdefault(b.employment_id, []).append(b)
-        self.employment_funds: dict[Any, list[EmploymentFund]] = {}
-        for f in EmploymentFund.objects.filter(year_so_far, employment_id__in=ids):
-            self.employment_funds.setdefault(f.employment_id, []).append(f)
-        self.wages: dict[Any, list[Wage]] = {}
-        for w in Wage.objects.filter(year_so_far, employment_id__in=ids):
-            self.wages.setdefault(w.employment_id, []).append(w)
-        self.hours: dict[Any, list[WorkingHours]] = {}
-        for h in WorkingHours.objects.select_related("shift").filter(year_so_far, employment_id__in=ids):
-            self.hours.setdefault(h.employment_id, []).append(h)
-        self.inputs: dict[tuple[Any, int], PeriodInput] = {
-            (p.employment_id, p.period_number): p
-            for p in PeriodInput.objects.filter(
-                employment_id__in=ids, year=period.year, period_number__lte=period.period_number
-            )
-        }
+        data = read_run(admin, period.year, self.year_start, period.start_date, period.end_date, period.period_number)
+        self.employments = data.employments
+        self._current: dict[Any, dict[int, Decimal]] = {}  # the period's amounts per employment, once case() ran
+        self.employment_funds = data.links
+        self.wages = data.wages
+        self.hours = data.hours
+        self.inputs = data.inputs
+        # Each employment's benefits and deductions per component, grouped once (a run asks for them nine times).
+        self.benefits: dict[Any, list[list[BenefitRecord]]] = {}
+        for employment_id, records in data.benefits.items():
+            by_component: dict[int, list[BenefitRecord]] = {}
+            for b in records:
+                by_component.setdefault(b.component_id, []).append(b)
+            self.benefits[employment_id] = list(by_component.values())
 
     # -- the case --------------------------------------------------------------------------------------
-    def period_components(self, employment: Employment, start: date, end: date, number: int) -> dict[int, Decimal]:
+    def period_components(self, employment: RunEmployment, start: date, end: date, number: int) -> dict[int, Decimal]:
         amounts: dict[int, Decimal] = {}
         try:
             salary = period_salary(
@@ -151,25 +141,21 @@ class Computation:
         if salary:
             amounts[SALARY_KEY] = salary
         day = min(end, employment.end_date or end)
-        by_component: dict[int, list[BenefitDeduction]] = {}
-        for b in self.benefits.get(employment.pk, []):
-            by_component.setdefault(b.component_id, []).append(b)
-        for records in by_component.values():
+        for records in self.benefits.get(employment.pk, ()):
             record = _valid_on(records, day)
             if record is not None:
                 key = self.components_by_id[record.component_id].key
                 amounts[key] = amounts.get(key, Decimal(0)) + record.value
+        return self._with_inputs(amounts, employment, number)
+
+    def _with_inputs(self, amounts: dict[int, Decimal], employment: RunEmployment, number: int) -> dict[int, Decimal]:
+        """The amounts with the period data of period ``number`` added (in place)."""
         data = self.inputs.get((employment.pk, number))
         if data is not None:
-            for key, raw in data.components.items():
-                amounts[int(key)] = amounts.get(int(key), Decimal(0)) + Decimal(str(raw))
+            for text, raw in data.components.items():
+                key = int(text)
+                amounts[key] = amounts.get(key, Decimal(0)) + Decimal(str(raw))
         return amounts
-
-    @property
-    def components_by_id(self) -> dict[int, PayrollComponent]:
-        if not hasattr(self, "_by_id"):
-            self._by_id = {c.pk: c for c in self.components.values()}
-        return self._by_id
 
     def case(self) -> dict[str, Any]:
         components = {
@@ -178,10 +164,18 @@ class Computation:
             if c.key not in ENGINE_TOTALS
         }
         employments: list[dict[str, Any]] = []
+        current = self.period.period_number
         for employment in self.employments:
             periods = []
             for p in self.periods:
-                amounts = self.period_components(employment, p.start_date, p.end_date, p.period_number)
+                if p.period_number == current:
+                    # The period's fixed values are its amounts without period data: worked out once, and the
+                    # amounts kept for the result lines.
+                    fixed_amounts = self.period_components(employment, p.start_date, p.end_date, -1)
+                    amounts = self._with_inputs(dict(fixed_amounts), employment, current)
+                    self._current[employment.pk] = amounts
+                else:
+                    amounts = self.period_components(employment, p.start_date, p.end_date, p.period_number)
                 data = self.inputs.get((employment.pk, p.period_number))
                 periods.append(
                     {
@@ -195,13 +189,12 @@ class Computation:
             hours, own_hours = self.case_hours(employment)
             for p, period in zip(self.periods, periods, strict=True):
                 period.update(own_hours.get(p.period_number, {}))
-            fixed = {str(k): str(v) for k, v in self.period_components(
-                employment, self.period.start_date, self.period.end_date, -1).items()}  # fmt: skip
+            fixed = {str(k): str(v) for k, v in fixed_amounts.items()}
             funds = self.case_funds(employment)
             employments.append(
                 {
                     "id": str(employment.pk),
-                    "birth_date": employment.employee.date_of_birth.isoformat(),
+                    "birth_date": employment.date_of_birth.isoformat(),
                     "hire_date": employment.start_date.isoformat(),
                     "end_date": employment.end_date.isoformat() if employment.end_date else None,
                     **hours,
@@ -219,16 +212,16 @@ class Computation:
             "employments": employments,
         }
 
-    def _no_hours(self, employment: Employment, day: date) -> PayrollError:
+    def _no_hours(self, employment: RunEmployment, day: date) -> PayrollError:
         return PayrollError(
             _(
                 "dienstverband %(e)s heeft op %(d)s een voltijdloon maar geen arbeidsuren: de deeltijdfactor is "
                 "onbekend; leg de arbeidsuren vast"
             )
-            % {"e": employment.employee.employee_number, "d": day.isoformat()}
+            % {"e": employment.employee_number, "d": day.isoformat()}
         )
 
-    def case_hours(self, employment: Employment) -> tuple[dict[str, str], dict[int, dict[str, str]]]:
+    def case_hours(self, employment: RunEmployment) -> tuple[dict[str, str], dict[int, dict[str, str]]]:
         """The case's part-time factor and norm hours: each period's, from the working hours on its last day.
 
         The employment holds the current period's; an earlier period whose factor or norm differs carries its
@@ -249,18 +242,18 @@ class Computation:
                         "dienstverband %(e)s heeft op %(d)s geen arbeidsuren: de deeltijdfactor voor de fondsen is "
                         "onbekend; leg de arbeidsuren vast"
                     )
-                    % {"e": employment.employee.employee_number, "d": days[1].isoformat()}
+                    % {"e": employment.employee_number, "d": days[1].isoformat()}
                 )
             by_period[p.period_number] = {
                 "part_time_factor": str(record.part_time_factor),
-                "norm_hours_per_week": str(record.shift.full_time_hours_per_week),
+                "norm_hours_per_week": str(record.full_time_hours),
             }
         current = by_period[self.period.period_number]  # the run only takes employments that run in the period
         return current, {k: hours for k, hours in by_period.items() if hours != current}
 
-    def case_funds(self, employment: Employment) -> list[dict[str, Any]]:
+    def case_funds(self, employment: RunEmployment) -> list[dict[str, Any]]:
         """Every record of the year (up to this period) of each fund as a dated link of its own (ADR 0008)."""
-        numbers = {f.pk: n for n, f in self.funds.items()}
+        numbers = self.fund_numbers
         records = sorted(self.employment_funds.get(employment.pk, []), key=lambda r: (numbers[r.fund_id], r.start_date))
         return [_link(numbers[record.fund_id], record) for record in records]
 
@@ -292,10 +285,14 @@ class Computation:
 
     # -- results ---------------------------------------------------------------------------------------
     def lines(
-        self, employment: Employment, fund_rows: list[dict[str, Any]], corrections: Sequence[Correction] = ()
+        self, employment: RunEmployment, fund_rows: Sequence[FundAmounts], corrections: Sequence[Correction] = ()
     ) -> list[Line]:
+        """The result lines of one employment: its components, the premiums of the funds it takes part in
+        (``fund_rows``, in the engine's order), the herrekening's corrections, and the totals."""
         p = self.period
-        amounts = self.period_components(employment, p.start_date, p.end_date, p.period_number)
+        amounts = self._current.get(employment.pk)
+        if amounts is None:
+            amounts = self.period_components(employment, p.start_date, p.end_date, p.period_number)
         lines: list[Line] = []
         total_257 = Decimal(0)
         total_265 = Decimal(0)
@@ -315,12 +312,9 @@ class Computation:
                 lines.append(Line(key, c.description, 13, COL_NET, value))
             if c.to_excasso and (withheld or column == COL_NET):  # only money withheld (or net) is paid on
                 excasso += value
-        for row in fund_rows:
-            if not row["participates"]:
-                continue
-            number = row["fund"]
-            premium = Decimal(row["premium"]["amount"])
-            total = Decimal(row["total"]["amount"])
+        for number, premium_cents, total_cents in fund_rows:
+            premium = Decimal(premium_cents).scaleb(-2)
+            total = Decimal(total_cents).scaleb(-2)
             premium_component = self.components.get(_fund_key(number, "premium"))
             lines.append(Line(_fund_key(number, "premium"), f"Prem. fonds {number}", 40, COL_GROSS, premium))
             lines.append(Line(_fund_key(number, "total"), f"Afdr. fonds {number}", 40, COL_EMPLOYER, total, True))
@@ -354,9 +348,27 @@ def _fund_totals(
     return total_257, total_265 - premium
 
 
-def calculate(case: dict[str, Any], period: int) -> list[dict[str, Any]]:
-    """The engine's rows of one period (the whole year is computed: cumulative funds and pension days need it)."""
-    return list(calculate_case(case, engine="batch", periods=[period])["results"])
+FundAmounts = tuple[int, int, int]  # a fund the employment takes part in: number, premium and total in cents
+
+
+def calculate(case: Case, period: int) -> dict[str, list[FundAmounts]]:
+    """Per employment, the funds it takes part in during ``period``, in the engine's order, with the premium and
+    total in cents. The batch engine computes the whole population's year (cumulative funds and pension days
+    need it); only the period's column is read, straight from the engine's arrays.
+    """
+    columns = batch.compute(from_case(case))
+    k = period - 1
+    participates = columns.participates[:, k].tolist()
+    premiums = columns.sides[0, AMOUNT, :, k].tolist()
+    totals = columns.sides[1, AMOUNT, :, k].tolist()
+    ids = columns.ids
+    by_employment: dict[str, list[FundAmounts]] = {}
+    for employment, fund, takes_part, premium, total in zip(
+        columns.link_employment.tolist(), columns.link_fund.tolist(), participates, premiums, totals, strict=True
+    ):
+        if takes_part:
+            by_employment.setdefault(ids[employment], []).append((fund, premium, total))
+    return by_employment
 
 
 RESULT_FIELDS = (
@@ -372,32 +384,33 @@ def _stored(name: str) -> tuple[Field[Any, Any], str]:
     return field, field.column
 
 
-def _insert_results(run: PayrollRun, rows: Any) -> None:
-    """Write result lines with one prepared INSERT (many thousands per run; model instances cost too much)."""
+def _insert_results(run: PayrollRun, rows: Iterable[tuple[RunEmployment, list[Line]]]) -> None:
+    """Write result lines with one prepared INSERT (a million per run at a bureau; model instances cost too much).
+
+    Each employment's key is made ready for the database once, not once per line.
+    """
+    db = connections[DEFAULT_DB_ALIAS]  # the connection itself: the proxy looks it up on every use
     fields = [_stored(name) for name in RESULT_FIELDS]
-    table = connection.ops.quote_name(PayrollResult._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for _field, column in fields)
+    table = db.ops.quote_name(PayrollResult._meta.db_table)
+    columns = ", ".join(db.ops.quote_name(column) for _field, column in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-    run_value = fields[0][0].get_db_prep_save(run.pk, connection)
-    prep = [f.get_db_prep_save for f, _column in fields]
+    run_value = fields[0][0].get_db_prep_save(run.pk, db)
+    employment_value = fields[1][0].get_db_prep_save
+    # The amount as DecimalField.get_db_prep_save gives it for a Decimal, without its checks on every line.
+    amount = fields[7][0]
+    assert isinstance(amount, DecimalField)
+    adapt, digits, places = db.ops.adapt_decimalfield_value, amount.max_digits, amount.decimal_places
     batch: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        for employment, line in rows:
-            batch.append(
-                (
-                    run_value,
-                    prep[1](employment.pk, connection),
-                    line.key,
-                    line.description,
-                    line.category,
-                    line.column,
-                    line.costs_employer,
-                    prep[7](line.value, connection),
-                    line.corrects,
-                )
-            )
-            if len(batch) >= 5000:
+    with db.cursor() as cursor:
+        for employment, lines in rows:
+            key = employment_value(employment.pk, db)
+            batch.extend(
+                (run_value, key, line.key, line.description, line.category, line.column, line.costs_employer,
+                 adapt(line.value, digits, places), line.corrects)
+                for line in lines
+            )  # fmt: skip
+            if len(batch) >= 20_000:
                 cursor.executemany(sql, batch)
                 batch.clear()
         if batch:
@@ -420,15 +433,12 @@ def run_period(admin: PayrollAdministration, year: int, number: int, user: Loket
     computation = Computation(admin, period)
     case = computation.case()
     try:
-        rows = calculate(case, number)
-        herrekening = recalculation(admin, period, case)
+        parsed = parse_case(case)
+        by_employment = calculate(parsed, number)
+        herrekening = recalculation(admin, period, case, parsed)
         error = ""
     except FundError as problem:
-        rows, error, herrekening = [], str(problem), Herrekening()
-    by_employment: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        if row["period"] == number:
-            by_employment.setdefault(row["employment"], []).append(row)
+        by_employment, error, herrekening = {}, str(problem), Herrekening()
     corrections: dict[str, list[Correction]] = {}
     for correction in herrekening.corrections:
         corrections.setdefault(correction.employment, []).append(correction)
@@ -445,16 +455,12 @@ def run_period(admin: PayrollAdministration, year: int, number: int, user: Loket
         if error:
             run.status = RunStatus.FAILED
         else:
+            lines = computation.lines
             _insert_results(
                 run,
                 (
-                    (employment, line)
-                    for employment in computation.employments
-                    for line in computation.lines(
-                        employment,
-                        by_employment.get(str(employment.pk), []),
-                        corrections.get(str(employment.pk), ()),
-                    )
+                    (e, lines(e, by_employment.get(str(e.pk), ()), corrections.get(str(e.pk), ())))
+                    for e in computation.employments
                 ),
             )
             run.status = RunStatus.DONE
@@ -474,13 +480,13 @@ class Herrekening:
     corrections: Sequence[Correction] = ()
     not_recalculated: Sequence[NotRecalculated] = ()
 
-    def shown(self, employments: list[Employment]) -> list[dict[str, Any]]:
+    def shown(self, employments: list[RunEmployment]) -> list[dict[str, Any]]:
         """The changes not recalculated, per employee and in Dutch, as the Classic pages show them.
 
         The engine also lists employments the run no longer holds (they left before this period): they have
         nothing to recalculate, so only dates that lie before the payroll year are shown.
         """
-        numbers = {str(e.pk): e.employee.employee_number for e in employments}
+        numbers = {str(e.pk): e.employee_number for e in employments}
         shown = []
         for note in self.not_recalculated:
             found = _NOTE_FIELD.fullmatch(note.field)
@@ -506,7 +512,9 @@ def _dutch_field(field: str) -> str:
     return field
 
 
-def recalculation(admin: PayrollAdministration, period: PayrollPeriod, case: dict[str, Any]) -> Herrekening:
+def recalculation(
+    admin: PayrollAdministration, period: PayrollPeriod, case: dict[str, Any], parsed: Case | None = None
+) -> Herrekening:
     """Herrekening: the year as the last run of it computed it against the year as it stands now.
 
     Seed 004: a change to a fund or its base "kan bij de eerstvolgende salarisverwerking tot herrekeningen
@@ -514,6 +522,9 @@ def recalculation(admin: PayrollAdministration, period: PayrollPeriod, case: dic
     employment, fund and earlier period, the difference booked now (ADR 0008). Only periods that were run
     are corrected: the sandbox lets a period be run without the ones before it, and what was never booked
     has nothing to correct.
+
+    Only the employments whose input changed since the last run are recomputed (``changes``): the others
+    have nothing to correct. ``parsed`` is ``case`` parsed already, if the caller has it.
     """
     runs = PayrollRun.objects.filter(
         administration=admin,
@@ -525,7 +536,19 @@ def recalculation(admin: PayrollAdministration, period: PayrollPeriod, case: dic
     if last is None or last.case is None:
         return Herrekening()
     ran = set(runs.values_list("period__period_number", flat=True))
-    found = recalculate(parse_case(last.case), parse_case(case), period.period_number, engine="batch")
+    after = parsed if parsed is not None else parse_case(case)
+    before = last.case
+    # Periods run after the last case (runs from before cases were kept) are corrected from the whole year.
+    changed = (
+        changed_employments(before, case, last.period.period_number) if max(ran) <= last.period.period_number else None
+    )
+    if changed is not None:
+        if not changed:
+            return Herrekening()
+        before = only(before, changed)
+        after = Case(after.year, after.frequency, after.components, after.funds,
+                     tuple(e for e in after.employments if e.id in changed))  # fmt: skip
+    found = recalculate(parse_case(before), after, period.period_number, engine="batch")
     return Herrekening(
         [c for c in found.corrections if c.corrects in ran],
         found.not_recalculated,

@@ -14,14 +14,30 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from typing import Protocol
 
-from inleg.sandbox.core.models import Employment, Wage, WorkingHours
-
 CENT = Decimal("0.01")
 
 
 class Dated(Protocol):
-    start_date: date
-    end_date: date | None
+    @property
+    def start_date(self) -> date: ...
+    @property
+    def end_date(self) -> date | None: ...
+
+
+class WageTerms(Dated, Protocol):
+    @property
+    def gross_wage(self) -> Decimal: ...
+    @property
+    def is_full_time(self) -> bool: ...
+
+
+class HoursTerms(Dated, Protocol):
+    """Working hours with their part-time factor and the full-time hours of their shift."""
+
+    @property
+    def part_time_factor(self) -> Decimal: ...
+    @property
+    def full_time_hours(self) -> Decimal: ...
 
 
 class MissingHours(Exception):
@@ -39,7 +55,7 @@ def valid_on[R: Dated](records: Sequence[R], day: date) -> R | None:
     return None
 
 
-def active_days(employment: Employment, start: date, end: date) -> tuple[date, date] | None:
+def active_days(employment: Dated, start: date, end: date) -> tuple[date, date] | None:
     """The days of [start, end] on which the employment runs, or None."""
     first = max(start, employment.start_date)
     last = min(end, employment.end_date or end)
@@ -60,7 +76,7 @@ def _stretches(first: date, last: date, chains: Sequence[Sequence[Dated]]) -> li
 
 
 def period_salary(
-    employment: Employment, wages: Sequence[Wage], hours: Sequence[WorkingHours], start: date, end: date
+    employment: Dated, wages: Sequence[WageTerms], hours: Sequence[HoursTerms], start: date, end: date
 ) -> Decimal:
     """The salary of the period [start, end], to the cent (half up); 0.00 where no wage is valid.
 

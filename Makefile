@@ -73,7 +73,7 @@ lint: $(STAMP)
 MYPY_SANDBOX := src/inleg/sandbox bench/sandbox.py
 MYPY_PLATFORM := src/inleg/platform src/inleg/funds src/inleg/loket src/inleg/cli.py bench/funds.py bench/sync.py bench/contributions.py \
 	bench/platform_against_sandbox.py \
-	bench/reconcile.py bench/road.py
+	bench/reconcile.py bench/road.py bench/fund_settings.py
 
 typecheck: $(STAMP)
 	DJANGO_SETTINGS_MODULE=inleg.sandbox.settings $(VENV)/bin/mypy --cache-dir .mypy_cache/sandbox $(MYPY_SANDBOX)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib
 import sys
 import time
 import tracemalloc
@@ -32,11 +31,13 @@ from typing import Any
 import numpy as np
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from fund_settings import fund, threshold
 from inleg.funds import batch, kernel, scalar
 from inleg.funds.calendar import Frequency
 from inleg.funds.cases import fund_from_json
 from inleg.funds.model import Case, Component, Employment, EmploymentFund, Pair, PeriodInput
 from inleg.funds.population import EPOCH, NO_END, NO_START, Population
+from road import road_rows_per_s
 
 YEAR = 2025
 N = 12
@@ -52,39 +53,13 @@ COMPONENTS = {
 COLUMNS = (10, 20, 30, 40, 400, 543, 544, 545, 546, 547)
 
 
-def _threshold(amount: str = "0.00", unit: str = "year", part_time: bool = False) -> dict[str, Any]:
-    return {"amount": amount, "unit": unit, "part_time": part_time}
-
-
-def _fund(number: int, name: str, base: list[tuple[int, str]], **settings: Any) -> dict[str, Any]:
-    fund: dict[str, Any] = {
-        "number": number,
-        "name": name,
-        "kind": "none",
-        "external_code": "",
-        "entry": None,
-        "exit": None,
-        "recalc_unit": "period",
-        "cumulative": False,
-        "franchise_kind": "fixed",
-        "franchise_age_test": "jan1",
-        "franchise_table": [],
-        "percentage_kind": "fixed",
-        "percentage_age_test": "jan1",
-        "percentage_table": [],
-        "base": [{"component": c, "origin": o} for c, o in base],
-    }
-    fund.update(settings)
-    return fund
-
-
 def _side(percentage: str, **thresholds: dict[str, Any]) -> dict[str, Any]:
     return {"percentage": percentage, **thresholds}
 
 
 def wage_model() -> dict[int, Any]:
     """Eight funds, one of every kind the rules know."""
-    op_max, op_franchise = _threshold("137800.00", part_time=True), _threshold("18475.00", part_time=True)
+    op_max, op_franchise = threshold("137800.00", part_time=True), threshold("18475.00", part_time=True)
     age_table = [
         {"from": 15, "to": 24, "premium": "2.0000", "total": "6.0000"},
         {"from": 25, "to": 34, "premium": "4.0000", "total": "12.0000"},
@@ -96,7 +71,7 @@ def wage_model() -> dict[int, Any]:
         {"from": 1970, "to": 2010, "premium": "18475.00", "total": "18475.00"},
     ]
     raw = [
-        _fund(
+        fund(
             1,
             "Pensioen OP/NP",
             [(10, "calculated"), (30, "fixed")],
@@ -105,30 +80,30 @@ def wage_model() -> dict[int, Any]:
             premium=_side("8.1000", max_base=op_max, franchise=op_franchise),
             total=_side("27.0000", max_base=op_max, franchise=op_franchise),
         ),
-        _fund(
+        fund(
             2,
             "Arbeidsongeschiktheidspensioen",
             [(10, "calculated"), (20, "calculated")],
-            premium=_side("0.0000", franchise=_threshold("28405.00")),
-            total=_side("0.5000", franchise=_threshold("28405.00")),
+            premium=_side("0.0000", franchise=threshold("28405.00")),
+            total=_side("0.5000", franchise=threshold("28405.00")),
         ),
-        _fund(
+        fund(
             3,
             "Sectorfonds per sv-dag",
             [(257, "calculated"), (40, "excluded")],
             recalc_unit="sv_days",
-            premium=_side("0.1500", max_base=_threshold("304.25", "sv_day"), min_base=_threshold("10.00", "sv_day")),
-            total=_side("0.6000", max_base=_threshold("304.25", "sv_day"), min_base=_threshold("10.00", "sv_day")),
+            premium=_side("0.1500", max_base=threshold("304.25", "sv_day"), min_base=threshold("10.00", "sv_day")),
+            total=_side("0.6000", max_base=threshold("304.25", "sv_day"), min_base=threshold("10.00", "sv_day")),
         ),
-        _fund(
+        fund(
             4,
             "Sociaal fonds over sv-loon plus premie",
             [(265, "calculated"), (400, "calculated")],
             recalc_unit="calendar_days",
-            premium=_side("0.3000", max_base=_threshold("79409.25", part_time=True)),
-            total=_side("1.2000", max_base=_threshold("79409.25", part_time=True)),
+            premium=_side("0.3000", max_base=threshold("79409.25", part_time=True)),
+            total=_side("1.2000", max_base=threshold("79409.25", part_time=True)),
         ),
-        _fund(
+        fund(
             5,
             "Pensioen per pensioendag",
             [(10, "calculated")],
@@ -136,16 +111,16 @@ def wage_model() -> dict[int, Any]:
             premium=_side("7.5000", max_base=op_max, franchise=op_franchise),
             total=_side("22.0000", max_base=op_max, franchise=op_franchise),
         ),
-        _fund(
+        fund(
             6,
             "Uitzendfonds per uur",
             [(10, "calculated"), (20, "calculated")],
             kind="hours_incl_overtime",
             recalc_unit="hours",
-            premium=_side("2.6000", franchise=_threshold("9.24", "hour"), max_base=_threshold("42.42", "hour")),
-            total=_side("8.0000", franchise=_threshold("9.24", "hour"), max_base=_threshold("42.42", "hour")),
+            premium=_side("2.6000", franchise=threshold("9.24", "hour"), max_base=threshold("42.42", "hour")),
+            total=_side("8.0000", franchise=threshold("9.24", "hour"), max_base=threshold("42.42", "hour")),
         ),
-        _fund(
+        fund(
             7,
             "Excedent leeftijdsstaffel",
             [(10, "calculated")],
@@ -154,21 +129,21 @@ def wage_model() -> dict[int, Any]:
             percentage_table=age_table,
             franchise_kind="birth_year",
             franchise_table=birth_year_table,
-            premium=_side("0.0000", franchise=_threshold(part_time=True)),
-            total=_side("0.0000", franchise=_threshold(part_time=True)),
+            premium=_side("0.0000", franchise=threshold(part_time=True)),
+            total=_side("0.0000", franchise=threshold(part_time=True)),
         ),
-        _fund(
+        fund(
             8,
             "Cumulatief over bruto min bonus en jaargrondslag",
             [(257, "calculated"), (20, "calculated"), (543, "fixed")],
             cumulative=True,
-            premium=_side("3.0000", min_base=_threshold("200.00", "period"), franchise=_threshold("14000.00")),
-            total=_side("9.0000", min_base=_threshold("200.00", "period"), franchise=_threshold("14000.00")),
+            premium=_side("3.0000", min_base=threshold("200.00", "period"), franchise=threshold("14000.00")),
+            total=_side("9.0000", min_base=threshold("200.00", "period"), franchise=threshold("14000.00")),
         ),
     ]
     funds = {}
-    for index, fund in enumerate(raw):
-        parsed = fund_from_json(fund, f"funds[{index}]")
+    for index, settings in enumerate(raw):
+        parsed = fund_from_json(settings, f"funds[{index}]")
         funds[parsed.number] = parsed
     return funds
 
@@ -353,13 +328,8 @@ def warm_up() -> float:
 
 
 def road() -> str:
-    """``road_rows_per_s`` of bench/road.py (the road from a case to result rows), if that module is there."""
-    try:
-        module = importlib.import_module("road")
-    except ModuleNotFoundError:
-        return "n/a"
-    measure = getattr(module, "road_rows_per_s", None)
-    return "n/a" if measure is None else f"{measure():.0f}"
+    """``road_rows_per_s`` of bench/road.py: the road from a bulk case to result rows, 100,000 employments."""
+    return f"{road_rows_per_s():.0f}"
 
 
 def _euros(cents: int) -> str:

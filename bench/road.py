@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from fund_settings import fund, threshold
 from inleg.funds import batch, calculate_case, parse_case
 from inleg.funds.bulk import read_bulk, result_columns, write_bulk, write_results
 from inleg.funds.numbers import format_fixed, format_money
@@ -48,43 +49,17 @@ COMPONENTS = {
 NOTHING = {"amount": "0.00", "unit": "year", "part_time": False}
 
 
-def _threshold(amount: str, unit: str = "year", part_time: bool = False) -> dict[str, Any]:
-    return {"amount": amount, "unit": unit, "part_time": part_time}
-
-
-def _fund(number: int, name: str, base: list[tuple[int, str]], **settings: Any) -> dict[str, Any]:
-    fund: dict[str, Any] = {
-        "number": number,
-        "name": name,
-        "kind": "none",
-        "external_code": "",
-        "entry": None,
-        "exit": None,
-        "recalc_unit": "period",
-        "cumulative": False,
-        "franchise_kind": "fixed",
-        "franchise_age_test": "jan1",
-        "franchise_table": [],
-        "percentage_kind": "fixed",
-        "percentage_age_test": "jan1",
-        "percentage_table": [],
-        "base": [{"component": c, "origin": o} for c, o in base],
-    }
-    fund.update(settings)
-    return fund
-
-
 def _side(percentage: str, **thresholds: dict[str, Any]) -> dict[str, Any]:
     return {"percentage": percentage, "min_base": NOTHING, "max_base": NOTHING, "franchise": NOTHING, **thresholds}
 
 
 def wage_model() -> dict[str, Any]:
     """A wage model of three funds, as many employers have: pension, a sector fund per SV-day, a social fund."""
-    op_max, op_franchise = _threshold("137800.00", part_time=True), _threshold("18475.00", part_time=True)
-    sv_max, sv_min = _threshold("304.25", "sv_day"), _threshold("10.00", "sv_day")
-    social_max = _threshold("79409.25", part_time=True)
+    op_max, op_franchise = threshold("137800.00", part_time=True), threshold("18475.00", part_time=True)
+    sv_max, sv_min = threshold("304.25", "sv_day"), threshold("10.00", "sv_day")
+    social_max = threshold("79409.25", part_time=True)
     funds = [
-        _fund(
+        fund(
             1,
             "Pensioen OP/NP",
             [(10, "calculated"), (30, "fixed")],
@@ -93,7 +68,7 @@ def wage_model() -> dict[str, Any]:
             premium=_side("8.1000", max_base=op_max, franchise=op_franchise),
             total=_side("27.0000", max_base=op_max, franchise=op_franchise),
         ),
-        _fund(
+        fund(
             2,
             "Sectorfonds per sv-dag",
             [(257, "calculated"), (40, "excluded")],
@@ -101,7 +76,7 @@ def wage_model() -> dict[str, Any]:
             premium=_side("0.1500", max_base=sv_max, min_base=sv_min),
             total=_side("0.6000", max_base=sv_max, min_base=sv_min),
         ),
-        _fund(
+        fund(
             3,
             "Sociaal fonds over sv-loon plus premie",
             [(265, "calculated"), (400, "calculated")],

@@ -23,18 +23,26 @@ def _fail(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
+class _Unreadable(Exception):
+    """A case file that cannot be read or is no JSON; the message says which and where."""
+
+
 def _read_case(path: str) -> Any:
-    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    return json.loads(text)
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise _Unreadable(f"{path}: cannot read the case ({error.strerror})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _Unreadable(f"{path}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
 
 
 def funds_calc(args: argparse.Namespace) -> int:
     try:
         data = _read_case(args.case)
-    except OSError as error:
-        return _fail(f"{args.case}: cannot read the case ({error.strerror})")
-    except json.JSONDecodeError as error:
-        return _fail(f"{args.case}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}")
+    except _Unreadable as error:
+        return _fail(str(error))
     try:
         rows = calculate(parse_case(data))
     except FundError as error:
@@ -55,10 +63,8 @@ def funds_bulk(args: argparse.Namespace) -> int:
 
     try:
         data = _read_case(args.case)
-    except OSError as error:
-        return _fail(f"{args.case}: cannot read the case ({error.strerror})")
-    except json.JSONDecodeError as error:
-        return _fail(f"{args.case}: not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}")
+    except _Unreadable as error:
+        return _fail(str(error))
     try:
         arrays = bulk_of_case(data)
     except FundError as error:

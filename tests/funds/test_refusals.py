@@ -231,6 +231,17 @@ def test_cli_refuses_broken_json_with_its_position(tmp_path: Path) -> None:
     assert "line 2" in done.stderr
 
 
+@pytest.mark.parametrize("command", [["calc"], ["bulk"]])
+def test_cli_names_a_case_file_it_cannot_read(tmp_path: Path, command: list[str]) -> None:
+    missing = tmp_path / "missing.json"
+    extra = [str(tmp_path / "out.npz")] if command == ["bulk"] else []
+    done = subprocess.run(
+        [sys.executable, "-m", "inleg.cli", "funds", *command, str(missing), *extra], capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"inleg: {missing}: cannot read the case (No such file or directory)\n"
+
+
 def test_cli_prints_the_result_json_and_a_table(tmp_path: Path) -> None:
     path = tmp_path / "case.json"
     path.write_text(json.dumps(case()))

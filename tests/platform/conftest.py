@@ -47,9 +47,9 @@ def loket(sandbox: Sandbox, settings: Any) -> Sandbox:
     return sandbox
 
 
-def sandbox_with_periods(employers: int = 2, employees: int = 8) -> Sandbox:
+def sandbox_with_periods(employers: int = 2, employees: int = 8, faults: str = "") -> Sandbox:
     """A sandbox of its own with this year's and next year's payroll periods opened (writes need a period)."""
-    server = Sandbox(employers=employers, employees=employees)
+    server = Sandbox(employers=employers, employees=employees, faults=faults)
     this_year = timezone.now().year
     server.orm(
         "from inleg.sandbox.core.models import PayrollAdministration\n"

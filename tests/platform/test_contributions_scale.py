@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
-from django.utils import timezone
 
 from inleg.platform.accounts.models import User
 from inleg.platform.contributions import services, tasks
 from inleg.platform.contributions.models import JournalEntry, WriteRun
 from inleg.platform.domain.money import Cents
 from inleg.platform.employees.models import SyncRun
-from tests.platform.conftest import connect, connection_of, run_tasks
+from tests.platform.conftest import connect, connection_of, run_tasks, sandbox_with_periods
 from tests.platform.loket_sandbox import Sandbox
 from tests.platform.test_contributions_writes import GROSS, NET, coupled, held, loket_holds_the_plan, own_loket
 
@@ -31,15 +30,9 @@ FAULTS = "429=0.1,500=0.08,503=0.1,slow=0.03,slow_s=0.3,retry_after=0,seed=23"
 
 @pytest.fixture(scope="module")
 def faulty_loket() -> Iterator[Sandbox]:
-    server = Sandbox(employers=2, employees=12, faults=FAULTS)
-    this_year = timezone.now().year
-    server.orm(
-        "from inleg.sandbox.core.models import PayrollAdministration\n"
-        "from inleg.sandbox.payroll.periods import ensure_periods\n"
-        "for admin in PayrollAdministration.objects.all():\n"
-        f"    ensure_periods(admin, {this_year})\n"
-        f"    ensure_periods(admin, {this_year + 1})\n"
-        "from inleg.sandbox.core.models import BenefitDeduction\n"  # a clean start on our two components
+    server = sandbox_with_periods(employees=12, faults=FAULTS)
+    server.orm(  # a clean start on our two components
+        "from inleg.sandbox.core.models import BenefitDeduction\n"
         f"BenefitDeduction.objects.filter(component__key__in=({GROSS}, {NET})).delete()\n"
     )
     yield server

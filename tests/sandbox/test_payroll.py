@@ -19,6 +19,7 @@ from inleg.sandbox.core.models import (
     PayrollAdministration,
     PayrollComponent,
     PayrollResult,
+    PayrollRun,
     RunStatus,
     SepaFile,
     Wage,
@@ -296,3 +297,20 @@ def test_the_periods_command_opens_payroll_years_once(known: Employment, capsys:
     assert made.get(year=2031, period_number=2).start_date == date(2031, 2, 1)
     assert periods(argparse.Namespace(employer=99999, year=[2030])) == 2
     assert "--employer: no employer with number 99999" in capsys.readouterr().err
+
+
+def test_an_earlier_period_cannot_be_run_after_a_later_one(known: Employment) -> None:
+    # Rerunning March after April would book a change to February twice: in March's rerun and again in May's
+    # (May compares with April's case, made before the change). The change goes into the next run instead.
+    admin = known.administration
+    for number in (1, 2, 3, 4):
+        run_period(admin, 2024, number)
+    with pytest.raises(PayrollError) as refused:
+        run_period(admin, 2024, 3)
+    assert str(refused.value) == (
+        "periode 2024-03 kan niet meer worden verloond: periode 2024-04 is al verloond. Een wijziging in "
+        "periode 2024-03 wordt in de volgende verloning herrekend."
+    )
+    assert PayrollRun.objects.filter(administration=admin, period__period_number=3, status=RunStatus.DONE).count() == 1
+    run_period(admin, 2024, 4)  # the latest period itself may be run again (it replaces its own run)
+    run_period(admin, 2025, 1)  # a new year starts on its own

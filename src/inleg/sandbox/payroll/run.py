@@ -418,7 +418,8 @@ def _insert_results(run: PayrollRun, rows: Iterable[tuple[RunEmployment, list[Li
 
 
 def run_period(admin: PayrollAdministration, year: int, number: int, user: LoketUser | None = None) -> PayrollRun:
-    """Compute the period; an earlier unapproved run of it is replaced. An approved period is refused."""
+    """Compute the period; an earlier unapproved run of it is replaced. An approved period is refused, and so
+    is a period of the year after which a later period was already run."""
     periods = ensure_periods(admin, year)
     if not 1 <= number <= len(periods):
         raise PayrollError(
@@ -429,6 +430,28 @@ def run_period(admin: PayrollAdministration, year: int, number: int, user: Loket
         raise PayrollError(
             _("periode %(p)s van %(a)s is al goedgekeurd en kan niet opnieuw worden verloond")
             % {"p": f"{year}-{number:02d}", "a": admin.name}
+        )
+    later = (
+        PayrollRun.objects.filter(
+            administration=admin,
+            period__year=year,
+            period__period_number__gt=number,
+            status__in=(RunStatus.DONE, RunStatus.APPROVED),
+        )
+        .select_related("period")
+        .order_by("period__period_number")
+        .first()
+    )
+    if later is not None:
+        # A herrekening compares with the last run of the year; running an earlier period after a later one
+        # would book the same correction twice (once now, again in the next period). Loket runs the periods in
+        # order and books changes to earlier periods in the next run.
+        raise PayrollError(
+            _(
+                "periode %(p)s kan niet meer worden verloond: periode %(l)s is al verloond. Een wijziging in "
+                "periode %(p)s wordt in de volgende verloning herrekend."
+            )
+            % {"p": f"{year}-{number:02d}", "l": f"{year}-{later.period.period_number:02d}"}
         )
     computation = Computation(admin, period)
     case = computation.case()

@@ -182,6 +182,9 @@ def employment(draw: st.DrawFn, index: int, year: int, fund_numbers: list[int], 
     periods = []
     # Hours that change within the year: some periods carry their own part-time factor and norm hours.
     own_hours = draw(st.sampled_from(["none", "factor", "norm", "both"]))
+    # Fixed data that changes within the year (a raise): some periods carry their own whole map.
+    fixed_keys = st.sampled_from(["10", "30", "543", "545", "547"])
+    own_fixed = draw(st.booleans())
     for k in draw(st.lists(st.integers(1, n), unique=True, max_size=n)):
         period = {
             "period": k,
@@ -194,6 +197,8 @@ def employment(draw: st.DrawFn, index: int, year: int, fund_numbers: list[int], 
             period["part_time_factor"] = draw(factor(0, 15_000))
         if own_hours in ("norm", "both") and draw(st.booleans()):
             period["norm_hours_per_week"] = draw(factor(40_000, 480_000))
+        if own_fixed and draw(st.booleans()):
+            period["fixed"] = draw(st.dictionaries(fixed_keys, money(-10_000, 12_000_000), max_size=4))
         periods.append(period)
     return {
         "id": f"E{index}",
@@ -202,9 +207,7 @@ def employment(draw: st.DrawFn, index: int, year: int, fund_numbers: list[int], 
         "end_date": end and iso(end),
         "part_time_factor": draw(factor(500, 15_000)),
         "norm_hours_per_week": draw(factor(40_000, 480_000)),
-        "fixed": draw(
-            st.dictionaries(st.sampled_from(["10", "30", "543", "545", "547"]), money(-10_000, 12_000_000), max_size=4)
-        ),
+        "fixed": draw(st.dictionaries(fixed_keys, money(-10_000, 12_000_000), max_size=4)),
         "funds": links,
         "periods": periods,
     }

@@ -176,6 +176,27 @@ def test_a_period_s_own_factor_and_norm_travel_through_bulk() -> None:
     assert [row["premium"]["amount"] for row in rows] == ["200.00"] * 6 + ["250.00"] * 6
 
 
+def test_a_period_s_own_fixed_data_travels_through_bulk() -> None:
+    # A raise in July written as the sandbox writes it: the employment holds July's fixed data, January-June
+    # their own; the bulk carries every period's value per component (a component only one period's map
+    # names is 0 in the others), and without periods of their own no periods.fixed column at all.
+    fixed_fund = fund(base=[{"component": 10, "origin": "fixed"}])
+    data = case(
+        [fixed_fund],
+        [employment(id="E1", fixed={"10": "3300.00"}), employment(id="E2", fixed={"10": "2000.00"})],
+    )
+    assert not any(name.startswith("periods.fixed.") for name in bulk_of_case(data))
+    for period in data["employments"][0]["periods"][:6]:
+        period["fixed"] = {"10": "3000.00", "30": "1.00"}
+    arrays = bulk_of_case(data)
+    assert arrays["periods.fixed.10"].tolist() == [[300000] * 6 + [330000] * 6, [200000] * 12]
+    assert arrays["periods.fixed.30"].tolist() == [[100] * 6 + [0] * 6, [0] * 12]
+    rows = _bulk_results(data)
+    assert rows == calculate_case(data)["results"]
+    # By hand: 10 % of the fixed salary: 300.00 in January-June, 330.00 from July; E2 200.00 all year.
+    assert [row["premium"]["amount"] for row in rows] == ["300.00"] * 6 + ["330.00"] * 6 + ["200.00"] * 12
+
+
 def test_an_employment_without_funds_and_an_empty_bulk() -> None:
     data = case(employments=[employment(funds=[]), employment(id="E2")])
     assert _bulk_results(data) == calculate_case(data)["results"]
@@ -344,6 +365,23 @@ REFUSALS: list[tuple[str, Callable[[Arrays], None], type[FundError], str, Any]] 
         e.OutOfRange,
         "periods.part_time_factor[0, period 1]",
         -1,
+    ),
+    (
+        "an employment's fixed value without its periods column where periods carry their own",
+        _both(
+            _set("employments.fixed.10", np.array([300000, 0], np.int64)),
+            _set("periods.fixed.30", np.zeros((2, 12), np.int64)),
+        ),
+        e.MissingField,
+        "periods.fixed.10",
+        None,
+    ),
+    (
+        "a period's fixed values for one period each",
+        _set("periods.fixed.10", np.zeros(2, np.int64)),
+        e.WrongType,
+        "periods.fixed.10",
+        "shape (2,)",
     ),
     (
         "a component number beyond 999",

@@ -160,6 +160,27 @@ REFUSALS = [
         "employments[0].periods[0].norm_hours_per_week",
         "38.5",
     ),
+    (
+        "a period's fixed data with 3 decimals",
+        case(employments=[employment(periods=[{"period": 3, "components": {}, "fixed": {"10": "3000.001"}}])]),
+        e.TooManyDecimals,
+        "employments[0].periods[0].fixed.10",
+        "'3000.001'",
+    ),
+    (
+        "a period's fixed data that is no map",
+        case(employments=[employment(periods=[{"period": 3, "components": {}, "fixed": ["10", "3000.00"]}])]),
+        e.WrongType,
+        "employments[0].periods[0].fixed",
+        "['10', '3000.00']",
+    ),
+    (
+        "a period's fixed data on component 1000",
+        case(employments=[employment(periods=[{"period": 3, "components": {}, "fixed": {"1000": "1.00"}}])]),
+        e.OutOfRange,
+        "employments[0].periods[0].fixed",
+        "'1000'",
+    ),
     ("a 36th fund", _thirty_six_funds(), e.TooManyFunds, "funds[35]", "36"),
     ("a missing field", _with(["funds", 0], {"number": 1}), e.MissingField, "funds[0].name", "None"),
     (

@@ -12,7 +12,7 @@ from test_payroll import known  # noqa: F401  (the fixture: one employment, 4000
 
 from conftest import V2, Api, make_token
 from inleg.sandbox.classic.fund_views import store
-from inleg.sandbox.core.models import Employment, EmploymentFund, Fund, PayrollRun, WorkingHours
+from inleg.sandbox.core.models import Employment, EmploymentFund, Fund, PayrollRun, Wage, WorkingHours
 from inleg.sandbox.payroll.run import approve_run, run_period
 from inleg.sandbox.seed import USER_PASSWORD
 
@@ -218,3 +218,37 @@ def test_pension_days_and_a_cumulative_fund_follow_each_periods_factor(known: Em
         lines = lines_of(approve_run(run_period(admin, 2024, number)), known)
         assert (lines[(601, 1, None)], lines[(701, 3, None)]) == (Decimal(premium), Decimal(total)), number
         assert not [key for key in lines if key[2] is not None], number  # January stays as it was booked
+
+
+# --- fixed data that changes within the year (ADR 0008, addendum: each period its own fixed data) ----------
+
+
+def raise_from(employment: Employment, day: date, gross_wage: str) -> None:
+    """The wage chain: the first wage until the day before, the new one from it."""
+    first = Wage.objects.get(employment=employment)
+    Wage.objects.create(employment=employment, start_date=day, gross_wage=Decimal(gross_wage))
+    assert Wage.objects.get(pk=first.pk).end_date == day - timedelta(days=1)  # the chain closed it
+
+
+def test_a_raise_in_july_with_the_salary_from_the_fixed_data_recalculates_nothing_before_july(
+    known: Employment,  # noqa: F811
+) -> None:
+    fund = Fund.objects.get(administration=known.administration, number=1)
+    base = [{**entry, "origin": "fixed"} if entry["component"] == 10 else entry for entry in fund.settings["base"]]
+    fund.settings = {**fund.settings, "base": base}  # the salary (10) with origin "fixed" (Herkomst vast)
+    fund.save()
+    admin = known.administration
+    for number in range(1, 7):
+        lines = lines_of(approve_run(run_period(admin, 2024, number)), known)
+        assert (lines[(601, 1, None)], lines[(701, 3, None)]) == (OLD_PREMIUM, OLD_TOTAL), number
+    raise_from(known, date(2024, 7, 1), "4400.00")
+    lines = lines_of(run_period(admin, 2024, 7), known)
+    # July's fixed salary 4400.00: base 4400.00 - 1462.08 = 2937.92; premium 7.5 % = 220.344 -> 220.34, total
+    # 22 % = 646.3424 -> 646.34 (max 137800.00 / 12 = 11483.33 does not bind).
+    assert (lines[(10, 1, None)], lines[(601, 1, None)], lines[(701, 3, None)]) == (
+        Decimal("4400.00"), Decimal("220.34"), Decimal("646.34")
+    )  # fmt: skip
+    # January to June had a fixed salary of 4000.00 and are recomputed with it: nothing is booked for them.
+    # (With July's fixed data for the whole year they were recomputed at 4400.00: 7.5 % of 400.00 = +30.00
+    # premium and 22 % = +88.00 remittance for each.)
+    assert not [key for key in lines if key[2] is not None]

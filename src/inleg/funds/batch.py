@@ -197,7 +197,7 @@ def _compiled(pop: Population, calendar: _Calendar, funds: dict[int, Fund], out:
         born,
         _per_period(pop.part_time_factor, calendar.start.shape[0]),
         _per_period(pop.norm_hours, calendar.start.shape[0]),
-        np.ascontiguousarray(pop.fixed),
+        _fixed_per_period(pop.fixed),
         np.ascontiguousarray(pop.amounts),
         np.ascontiguousarray(pop.hours),
         np.ascontiguousarray(pop.overtime),
@@ -228,6 +228,12 @@ def _compiled(pop: Population, calendar: _Calendar, funds: dict[int, Fund], out:
     for number in beyond:
         _clear(out, np.flatnonzero(pop.link_fund == number))  # the numpy path computes these exactly
     return beyond
+
+
+def _fixed_per_period(fixed: I64) -> I64:
+    """(employments, periods or 1, columns), C-ordered: one map for the year is one period the kernel reads for all
+    (a view, no copy per period)."""
+    return np.ascontiguousarray(fixed[:, None, :] if fixed.ndim == 2 else fixed)
 
 
 def _per_period(values: I64, n: int) -> I64:
@@ -707,14 +713,21 @@ class _FundPass:
         for column, weight in calculated.items():
             if weight:
                 base += weight * pop.amounts[e, self.cols, column]
-        per_link = np.zeros(self.links.size, np.int64)
-        for column, weight in fixed.items():
-            if weight:
-                per_link += weight * pop.fixed[e, column]
-        base += per_link[:, None]
+        if pop.fixed.ndim == 2:
+            # One fixed map for the whole year: the fixed part is the same in every period of a link.
+            per_link = np.zeros(self.links.size, np.int64)
+            for column, weight in fixed.items():
+                if weight:
+                    per_link += weight * pop.fixed[e, column]
+            base += per_link[:, None]
+        else:
+            for column, weight in fixed.items():
+                if weight:
+                    base += weight * pop.fixed[e, self.cols, column]
         for column, weight in annual.items():
             if weight:
-                base += weight * self._annual_to_period(pop.fixed[e, column][:, None])
+                annual_base = pop.fixed[e, column][:, None] if pop.fixed.ndim == 2 else pop.fixed[e, self.cols, column]
+                base += weight * self._annual_to_period(annual_base)
         return base
 
     def _annual_to_period(self, annual: I64) -> I64:

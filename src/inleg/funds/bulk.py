@@ -51,6 +51,9 @@ _PERIOD_COUNTS = ("periods.hours", "periods.overtime_hours", "periods.unpaid_day
 # A period's own part-time factor and norm hours (our extension of the case format): when given, a full
 # column with every period's value; left out, every period has the employment's.
 PERIOD_FACTOR, PERIOD_NORM = "periods.part_time_factor", "periods.norm_hours_per_week"
+# Likewise a period's own fixed data: when given, a full column per component with every period's value (the
+# employment's where a period has none of its own); each employments.fixed column needs its periods column.
+PERIOD_FIXED = "periods.fixed."
 _LINK_DATES = ("employment_funds.start_date", "employment_funds.end_date")
 _PAIRS = {
     "employment_funds.has_deviation": ("employment_funds.deviation.premium", "employment_funds.deviation.total"),
@@ -243,7 +246,7 @@ def population_of(arrays: Mapping[str, NDArray[Any]]) -> Population:
     """Validate bulk arrays (every rule of the case format, column by column) and build the population."""
     model = _header(arrays)
     for name in arrays:
-        if name not in KNOWN and not name.startswith((FIXED, COMPONENTS)):
+        if name not in KNOWN and not name.startswith((FIXED, COMPONENTS, PERIOD_FIXED)):
             raise UnknownField(name, "...", "not a column of a bulk case (docs/fund-cases.md, Bulk (columnar) input)")
     if "employments.id" not in arrays:
         raise MissingField("employments.id")
@@ -285,6 +288,13 @@ def population_of(arrays: Mapping[str, NDArray[Any]]) -> Population:
         (name for name in arrays if name.startswith(COMPONENTS)), key=lambda n: _component_of(n, COMPONENTS)
     )
     fixed_of = {_component_of(name, FIXED): cols.integers(name) for name in fixed_names}
+    period_fixed_names = (name for name in sorted(arrays) if name.startswith(PERIOD_FIXED))
+    period_fixed_of = {_component_of(name, PERIOD_FIXED): cols.integers(name) for name in period_fixed_names}
+    if period_fixed_of:
+        # An employment's fixed value without its periods column would silently count for nothing.
+        missing = sorted(set(fixed_of) - set(period_fixed_of))
+        if missing:
+            raise MissingField(f"{PERIOD_FIXED}{missing[0]}")
     amounts_of = {_component_of(name, COMPONENTS): cols.integers(name) for name in amount_names}
     hours = cols.integers("periods.hours", low=0, default=0)
     overtime = cols.integers("periods.overtime_hours", low=0, default=0)
@@ -292,11 +302,14 @@ def population_of(arrays: Mapping[str, NDArray[Any]]) -> Population:
 
     links = _links(cols, model, e_count, norm)
 
-    columns = tuple(sorted(set(fixed_of) | set(amounts_of)))
-    fixed = np.zeros((e_count, len(columns)), np.int64)
+    columns = tuple(sorted(set(fixed_of) | set(amounts_of) | set(period_fixed_of)))
+    fixed = np.zeros((e_count, cols.periods, len(columns)) if period_fixed_of else (e_count, len(columns)), np.int64)
     amounts = np.zeros((e_count, cols.periods, len(columns)), np.int64)
     for c, number in enumerate(columns):
-        if number in fixed_of:
+        if period_fixed_of:
+            if number in period_fixed_of:
+                fixed[:, :, c] = period_fixed_of[number]
+        elif number in fixed_of:
             fixed[:, c] = fixed_of[number]
         if number in amounts_of:
             amounts[:, :, c] = amounts_of[number]
@@ -515,6 +528,14 @@ def bulk_of(case: Case, header: Mapping[str, Any]) -> dict[str, NDArray[Any]]:
     ):
         arrays[PERIOD_FACTOR] = np.array([[e.factor_in(k) for k in range(1, n + 1)] for e in employments], np.int64)
         arrays[PERIOD_NORM] = np.array([[e.norm_in(k) for k in range(1, n + 1)] for e in employments], np.int64)
+    if any(p.fixed is not None for e in employments for p in e.periods.values()):
+        numbers = {c for e in employments for c in e.fixed} | {
+            c for e in employments for p in e.periods.values() for c in p.fixed or ()
+        }
+        for number in sorted(numbers):
+            arrays[f"{PERIOD_FIXED}{number}"] = np.array(
+                [[e.fixed_in(k).get(number, 0) for k in range(1, n + 1)] for e in employments], np.int64
+            ).reshape(e_count, n)
     arrays.update({f"{COMPONENTS}{number}": amounts[number] for number in sorted(amounts)})
     links = [(row, link) for row, employment in enumerate(employments) for link in employment.funds]
     arrays.update(

@@ -396,6 +396,8 @@ def _period(node: _Node, n: int) -> PeriodInput:
         # Our extension (ADR 0008 addendum): a period's own factor and norm; absent, the employment's hold.
         part_time_factor=_optional_fixed(node, "part_time_factor", FACTOR_PLACES),
         norm_hours_per_week=_optional_fixed(node, "norm_hours_per_week", NORM_PLACES),
+        # Likewise a period's own fixed data: the whole map of that period, not added to the employment's.
+        fixed=None if node.get("fixed", None) is None else _money_map(node, "fixed"),
     )
 
 

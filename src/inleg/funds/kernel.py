@@ -201,8 +201,9 @@ def compute_links(
     Per link: ``employment``, its fund's span before the link's own dates (``first_day``/``last_day``: hire,
     entry, end, exit; section 3) and its dated terms by rank (``link_start`` .. ``fixed_contribution``:
     (ranks, links)). Per employment and period: ``part_time_factor``, ``norm_hours``, ``amounts`` and the
-    other period inputs. Per fund slot the settings above. ``overflow[f]`` is set when a product of fund ``f``
-    could have left int64: its results are then void.
+    other period inputs; ``fixed`` per employment, period (or one period for the whole year) and column. Per
+    fund slot the settings above. ``overflow[f]`` is set when a product of fund ``f`` could have left int64:
+    its results are then void.
     """
     n_periods = period_start.size
     ranks = link_start.shape[0]
@@ -232,9 +233,19 @@ def compute_links(
                 break
         by, bm, bd = born[e, 0], born[e, 1], born[e, 2]
         too_large = False
-        fixed_part = 0  # section 4: the fixed components of the base, the same in every period
+        # Section 4: the fixed components of the base, worked out once when the employment's fixed data is the
+        # same in every period (``fixed`` holds one period for the year, or each period's own).
+        per_period_fixed = False
+        for k in range(1, fixed.shape[1]):
+            for c in range(fixed.shape[2]):
+                if fixed[e, k, c] != fixed[e, 0, c]:
+                    per_period_fixed = True
+                    break
+            if per_period_fixed:
+                break
+        fixed_part = 0
         for c in range(weight_counts[f, FIXED]):
-            fixed_part += weights[f, FIXED, 1, c] * fixed[e, weights[f, FIXED, 0, c]]
+            fixed_part += weights[f, FIXED, 1, c] * fixed[e, 0, weights[f, FIXED, 0, c]]
         # With period recalculation a threshold depends on the link only, unless read from an age table.
         constant = unit == UNIT_PERIOD and steady
         franchise_varies = not constant or franchise_kind == KIND_AGE
@@ -288,12 +299,17 @@ def compute_links(
             hours[i, k] = worked
 
             # Section 4: the raw base, the weighted sum of the amount columns (257/265 folded into the weights).
+            kf = k if per_period_fixed else 0  # the period of ``fixed`` that holds this period's
+            if per_period_fixed:
+                fixed_part = 0
+                for c in range(weight_counts[f, FIXED]):
+                    fixed_part += weights[f, FIXED, 1, c] * fixed[e, k, weights[f, FIXED, 0, c]]
             raw = fixed_part
             for c in range(weight_counts[f, CALCULATED]):
                 raw += weights[f, CALCULATED, 1, c] * amounts[e, k, weights[f, CALCULATED, 0, c]]
             for c in range(weight_counts[f, ANNUAL]):
                 # JAAR GRSL: the annual base's share of the year, without part-time scaling.
-                annual = fixed[e, weights[f, ANNUAL, 0, c]]
+                annual = fixed[e, kf, weights[f, ANNUAL, 0, c]]
                 if unit == UNIT_PERIOD:
                     share = div_half_up(annual, n_periods)
                 else:

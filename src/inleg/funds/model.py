@@ -214,8 +214,8 @@ class EmploymentFund:
 class PeriodInput:
     """A period's payroll data: calculated component amounts (cents), hours and unpaid days.
 
-    A period may carry its own part-time factor and norm hours (our extension, ADR 0008 addendum); ``None``
-    takes the employment's.
+    A period may carry its own part-time factor, norm hours and fixed data (our extension, ADR 0008
+    addendum); ``None`` takes the employment's. A period's own fixed data is its whole map (vaste gegevens).
     """
 
     period: int
@@ -225,6 +225,7 @@ class PeriodInput:
     unpaid_days: int = 0
     part_time_factor: int | None = None  # ten-thousandths
     norm_hours_per_week: int | None = None  # ten-thousandths of an hour
+    fixed: dict[int, int] | None = None  # vaste gegevens: component -> cents
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +236,7 @@ class Employment:
     end_date: date | None
     part_time_factor: int  # ten-thousandths: 3947 = 39.47 %; the default of periods without their own
     norm_hours_per_week: int  # ten-thousandths of an hour; likewise
-    fixed: dict[int, int]  # vaste gegevens: component -> cents
+    fixed: dict[int, int]  # vaste gegevens: component -> cents; the default of periods without their own
     funds: tuple[EmploymentFund, ...]  # by fund number, then start date
     periods: dict[int, PeriodInput]
 
@@ -250,6 +251,12 @@ class Employment:
         data = self.periods.get(period)
         own = None if data is None else data.norm_hours_per_week
         return self.norm_hours_per_week if own is None else own
+
+    def fixed_in(self, period: int) -> dict[int, int]:
+        """The fixed data (vaste gegevens) of a period: its own map, else the employment's."""
+        data = self.periods.get(period)
+        own = None if data is None else data.fixed
+        return self.fixed if own is None else own
 
     def links_by_fund(self) -> dict[int, tuple[EmploymentFund, ...]]:
         """The links of each fund number (ascending), each fund's versions in date order."""

@@ -58,7 +58,9 @@ class Population:
     birth: I64
     hire: I64
     end: I64
-    fixed: I64  # (E, C) vaste gegevens, cents
+    # Vaste gegevens, cents: (E, C) when every period has the employment's, else (E, N, C) with each period's
+    # own (our extension, ADR 0008 addendum).
+    fixed: I64
     # per employment and period (E, N)
     part_time_factor: I64  # a period's own or the employment's (also accepted: (E,), one for the year)
     norm_hours: I64
@@ -92,13 +94,17 @@ def from_case(case: Case) -> Population:
     """Turn a validated case into columns (a Python loop: meant for cases, not for a million rows)."""
     n = 12 if case.frequency is Frequency.MONTH else 13
     numbers: set[int] = set(JAAR_GRSL)
+    own_fixed: list[tuple[int, int, dict[int, int]]] = []  # (employment, period index, its own fixed data)
     for fund in case.funds.values():
         for version in fund.all_versions:
             numbers.update(entry.component for entry in version.base if entry.component not in TOTALS)
-    for employment in case.employments:
+    for e, employment in enumerate(case.employments):
         numbers.update(employment.fixed)
         for period in employment.periods.values():
             numbers.update(period.components)
+            if period.fixed is not None:
+                numbers.update(period.fixed)
+                own_fixed.append((e, period.period - 1, period.fixed))
     columns = tuple(sorted(numbers))
     index = {number: i for i, number in enumerate(columns)}
     e_count = len(case.employments)
@@ -141,6 +147,13 @@ def from_case(case: Case) -> Population:
                         fix.total if fix else 0,
                     )
                 )
+    if own_fixed:
+        # Some period has its own fixed data: every period's, the employment's where a period has none.
+        fixed = np.repeat(fixed[:, None, :], n, axis=1)
+        for e, k, own in own_fixed:
+            fixed[e, k] = 0
+            for number, amount in own.items():
+                fixed[e, k, index[number]] = amount
     cols = list(zip(*links, strict=True)) if links else [()] * 10
 
     def ints(values: tuple[int, ...] | list[int]) -> I64:

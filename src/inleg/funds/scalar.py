@@ -146,7 +146,7 @@ def _period_row(state: _FundYear, number: int, period: Period, terms: PeriodTerm
     if not days.participates or link is None:
         return head
     data = employment.periods.get(period.number, _EMPTY_PERIOD)
-    raw_base = raw_base_of(state.case, state.year, employment, fund, data, days)
+    raw_base = raw_base_of(state.case, state.year, employment, fund, period.number, data, days)
     if link.fixed_contribution is not None:
         premium = SideResult(amount=link.fixed_contribution.premium)
         total = SideResult(amount=link.fixed_contribution.total)
@@ -172,17 +172,18 @@ def _period_row(state: _FundYear, number: int, period: Period, terms: PeriodTerm
 
 
 def raw_base_of(
-    case: Case, year: PayrollYear, employment: Employment, fund: Fund, data: PeriodInput, days: Days
+    case: Case, year: PayrollYear, employment: Employment, fund: Fund, period: int, data: PeriodInput, days: Days
 ) -> int:
     """The raw base B of a period in cents: the sum of the base's contributions."""
     present = fund.totals_in_base
+    fixed = employment.fixed_in(period)  # the period's own fixed data, else the employment's
     base = 0
     for entry in fund.base:
         if entry.component in TOTALS:
             if entry.origin is Origin.CALCULATED:
                 base += _total(case, data, entry.component)
             continue
-        amount = _component_amount(year, employment, fund, data, days, entry.component, entry.origin)
+        amount = _component_amount(year, fixed, fund, data, days, entry.component, entry.origin)
         component = case.component(entry.component)
         if any(component.coefficient(total) for total in present):
             # Tegengesteld: a part of 257/265 counts opposite to how it counts in the totals present.
@@ -199,7 +200,7 @@ def _total(case: Case, data: PeriodInput, total: int) -> int:
 
 def _component_amount(
     year: PayrollYear,
-    employment: Employment,
+    fixed: dict[int, int],
     fund: Fund,
     data: PeriodInput,
     days: Days,
@@ -209,9 +210,9 @@ def _component_amount(
     if origin is Origin.EXCLUDED:
         return 0
     if number in JAAR_GRSL:
-        return _annual_to_period(year, fund, days, employment.fixed.get(number, 0))
+        return _annual_to_period(year, fund, days, fixed.get(number, 0))
     if origin is Origin.FIXED:
-        return employment.fixed.get(number, 0)
+        return fixed.get(number, 0)
     return data.components.get(number, 0)
 
 

@@ -167,15 +167,17 @@ class Computation:
         current = self.period.period_number
         for employment in self.employments:
             periods = []
+            # Each period's fixed values are its amounts without period data (worked out once per period, the
+            # amounts then add the period data): the employment holds the current period's, an earlier period
+            # whose fixed values differ (a raise since) carries its own, so a herrekening recomputes it with the
+            # fixed values it had (the case format's per-period fixed data, ADR 0008 addendum).
+            fixed_of: list[dict[int, Decimal]] = []
             for p in self.periods:
+                fixed_amounts = self.period_components(employment, p.start_date, p.end_date, -1)
+                amounts = self._with_inputs(dict(fixed_amounts), employment, p.period_number)
                 if p.period_number == current:
-                    # The period's fixed values are its amounts without period data: worked out once, and the
-                    # amounts kept for the result lines.
-                    fixed_amounts = self.period_components(employment, p.start_date, p.end_date, -1)
-                    amounts = self._with_inputs(dict(fixed_amounts), employment, current)
-                    self._current[employment.pk] = amounts
-                else:
-                    amounts = self.period_components(employment, p.start_date, p.end_date, p.period_number)
+                    self._current[employment.pk] = amounts  # kept for the result lines
+                fixed_of.append(fixed_amounts)
                 data = self.inputs.get((employment.pk, p.period_number))
                 periods.append(
                     {
@@ -187,8 +189,11 @@ class Computation:
                     }
                 )
             hours, own_hours = self.case_hours(employment)
-            for p, period in zip(self.periods, periods, strict=True):
+            fixed_amounts = fixed_of[-1]  # the run's periods end with the current one
+            for p, period, own_fixed in zip(self.periods, periods, fixed_of, strict=True):
                 period.update(own_hours.get(p.period_number, {}))
+                if own_fixed != fixed_amounts:
+                    period["fixed"] = {str(k): str(v) for k, v in own_fixed.items()}
             fixed = {str(k): str(v) for k, v in fixed_amounts.items()}
             funds = self.case_funds(employment)
             employments.append(

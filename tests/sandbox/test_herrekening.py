@@ -252,3 +252,84 @@ def test_a_raise_in_july_with_the_salary_from_the_fixed_data_recalculates_nothin
     # (With July's fixed data for the whole year they were recomputed at 4400.00: 7.5 % of 400.00 = +30.00
     # premium and 22 % = +88.00 remittance for each.)
     assert not [key for key in lines if key[2] is not None]
+
+
+# --- an end date entered late, before periods already run (correctieloonstrook) ----------------------------
+
+
+def test_an_end_date_moved_back_to_april_after_the_june_run_reverses_may_and_june_in_july(
+    known: Employment,  # noqa: F811
+) -> None:
+    admin = known.administration
+    for number in range(1, 7):
+        lines = lines_of(approve_run(run_period(admin, 2024, number)), known)
+        assert (lines[(601, 1, None)], lines[(701, 3, None)]) == (OLD_PREMIUM, OLD_TOTAL), number
+    known.end_date = date(2024, 4, 30)  # uit dienst per 30 April, entered after June was run and approved
+    known.save()
+    july = run_period(admin, 2024, 7)
+    lines = lines_of(july, known)
+    # May and June were booked at 190.34 / 558.34 and the employment no longer runs in them: July gives both back
+    # per period, 0.00 - 190.34 = -190.34 premium and 0.00 - 558.34 = -558.34 remittance. January to April stay.
+    corrections = {key: value for key, value in lines.items() if key[2] is not None}
+    assert corrections == {
+        **{(601, 1, p): -OLD_PREMIUM for p in (5, 6)},
+        **{(701, 3, p): -OLD_TOTAL for p in (5, 6)},
+    }
+    # Nothing of July's own: no salary, no Pensify Inleg, no premium of July, no excasso. The totals are what the
+    # corrections imply: BRUTO does not count fund premiums (0.00); the SV-wage takes the premiums given back,
+    # 2 * 190.34 = 380.68.
+    own = {key: value for key, value in lines.items() if key[2] is None}
+    assert own == {(257, 4, None): Decimal("0.00"), (265, 4, None): Decimal("380.68")}
+    assert july.not_recalculated == []
+    # A second July run (the first replaced) books the same, not twice as much.
+    rerun = run_period(admin, 2024, 7)
+    assert lines_of(rerun, known) == lines
+    # The API and the results page show them as other corrections.
+    approve_run(rerun)
+    api = Api(make_token("koppeling"))
+    body = api.get(f"{V2}/payrolladministrations/{admin.pk}/payrollperiods/202407/payrollresults",
+                   {"payrollComponents": "601,701"}).json()  # fmt: skip
+    [employment] = body["_embedded"]
+    assert employment["employmentId"] == str(known.pk)
+    api_lines = employment["payrollPeriods"][0]["payslipTypes"][0]["payrollComponentResults"]
+    assert sorted((x["payrollComponent"]["key"], x["value"]) for x in api_lines) == [
+        (601, -190.34), (601, -190.34), (701, -558.34), (701, -558.34)
+    ]  # fmt: skip
+    client = Client()
+    assert client.login(username="beheerder", password=USER_PASSWORD)
+    page = html.unescape(client.get(f"/classic/{admin.pk}/verloning/{rerun.pk}/").content.decode())
+    assert "corrigeert periode 5" in page
+    assert "corrigeert periode 6" in page
+    # August has nothing left to correct for it: July's run booked May and June away.
+    august = run_period(admin, 2024, 8)
+    assert not august.results.filter(employment=known).exists()
+
+
+def test_an_end_date_moved_into_the_previous_year_reverses_the_year_run_and_says_so(known: Employment) -> None:  # noqa: F811
+    admin = known.administration
+    for number in (1, 2, 3):
+        approve_run(run_period(admin, 2024, number))
+    known.end_date = date(2023, 12, 31)  # it turns out the employee left at the end of last year
+    known.save()
+    april = run_period(admin, 2024, 4)
+    # January to March were booked at 190.34 / 558.34 each and the employment ran in none of them: all given back.
+    assert {k: v for k, v in lines_of(april, known).items() if k[2] is not None} == {
+        **{(601, 1, p): -OLD_PREMIUM for p in (1, 2, 3)},
+        **{(701, 3, p): -OLD_TOTAL for p in (1, 2, 3)},
+    }
+    # What the end date changes in 2023 is not recalculated, and the run says so.
+    number = known.employee.employee_number
+    assert april.not_recalculated == [{"employee": number, "field": "datum uit dienst", "value": "2023-12-31"}]
+
+
+def test_a_leaver_whose_end_date_was_entered_in_time_gets_no_payslip(known: Employment) -> None:  # noqa: F811
+    admin = known.administration
+    known.end_date = date(2024, 4, 30)
+    known.save()
+    for number in (1, 2, 3, 4):
+        approve_run(run_period(admin, 2024, number))
+    # May: the employment is in April's case but ran up to its end date as booked: nothing to correct, no lines.
+    may = run_period(admin, 2024, 5)
+    assert not may.results.filter(employment=known).exists()
+    assert may.case is not None
+    assert may.case["employments"] == []

@@ -9,6 +9,7 @@ default build; the Python here allows 250,000).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -36,6 +37,9 @@ class RunEmployment:
     date_of_birth: date
     start_date: date
     end_date: date | None
+    # Not in the run, only in the last stored case of the year (an end date moved back before the period):
+    # the run books the herrekening of its periods already run, nothing of its own.
+    corrections_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,19 +106,40 @@ class RunData:
     inputs: dict[tuple[Any, int], InputRecord]
 
 
-def read_run(admin: PayrollAdministration, year: int, year_start: date, start: date, end: date, number: int) -> RunData:
+def read_run(
+    admin: PayrollAdministration,
+    year: int,
+    year_start: date,
+    start: date,
+    end: date,
+    number: int,
+    also: Collection[str] = (),
+) -> RunData:
     """The employments of the administration that run in [start, end], ordered by employee number and start,
     with their records of the year up to ``end`` (in the models' own order) and period data up to ``number``.
+
+    ``also`` names employments (by ``str(pk)``) to take as well when they do not run in the period: the
+    herrekening's leavers, marked ``corrections_only``. Only those not running are selected by key (few).
 
     Records of employments outside the period may come along (they ended in the year before it); the run
     looks records up by its own employments only.
     """
-    employments = [
-        RunEmployment(*row)
-        for row in Employment.objects.filter(overlapping(start, end), administration=admin)
-        .order_by("employee__employee_number", "start_date")
-        .values_list("pk", "employee__employee_number", "employee__date_of_birth", "start_date", "end_date")
-    ]
+    fields = ("pk", "employee__employee_number", "employee__date_of_birth", "start_date", "end_date")
+    order = ("employee__employee_number", "start_date")
+    mine_only = Employment.objects.filter(administration=admin)
+    employments = [RunEmployment(*row) for row in mine_only.filter(overlapping(start, end)).order_by(*order)
+                   .values_list(*fields)]  # fmt: skip
+    left = set(also).difference(str(e.pk) for e in employments) if also else set()
+    if left:
+        # Still in the administration (an employment deleted since has nothing to book on).
+        # By key, in slices well under SQLite's limit on parameters (see above).
+        keys = sorted(left)
+        extra = [
+            RunEmployment(pk, number_, birth, first, last, True)
+            for at in range(0, len(keys), 10_000)
+            for pk, number_, birth, first, last in mine_only.filter(pk__in=keys[at : at + 10_000]).values_list(*fields)
+        ]
+        employments = sorted(employments + extra, key=lambda e: (e.employee_number, e.start_date))
     mine = Q(employment__administration=admin)
     year_so_far = overlapping(year_start, end)
     benefits: dict[Any, list[BenefitRecord]] = _grouped(

@@ -100,7 +100,11 @@ def _fund_key(number: int, kind: str) -> int:
 class Computation:
     """Builds the fund case of a period from the sandbox's data and turns the engine's rows into results."""
 
-    def __init__(self, admin: PayrollAdministration, period: PayrollPeriod) -> None:
+    def __init__(
+        self, admin: PayrollAdministration, period: PayrollPeriod, baseline: dict[str, Any] | None = None
+    ) -> None:
+        """``baseline`` is the last stored case of the year (the herrekening's): its employments that no longer
+        run in the period but are still in the administration are taken as well, ``corrections_only``."""
         self.admin = admin
         self.period = period
         self.periods = ensure_periods(admin, period.year)[: period.period_number]
@@ -114,7 +118,10 @@ class Computation:
             "valid_from"
         ):
             self.fund_versions.setdefault(version.fund_id, []).append(version)
-        data = read_run(admin, period.year, self.year_start, period.start_date, period.end_date, period.period_number)
+        booked = {e["id"]: e for e in baseline["employments"]} if baseline is not None else {}
+        data = read_run(admin, period.year, self.year_start, period.start_date, period.end_date, period.period_number,
+                        booked)  # fmt: skip
+        self.booked = {str(e.pk): booked[str(e.pk)] for e in data.employments if e.corrections_only}
         self.employments = data.employments
         self._current: dict[Any, dict[int, Decimal]] = {}  # the period's amounts per employment, once case() ran
         self.employment_funds = data.links
@@ -166,13 +173,16 @@ class Computation:
         employments: list[dict[str, Any]] = []
         current = self.period.period_number
         for employment in self.employments:
+            # A corrections-only employment has its periods of the year up to its end date (none of its own now).
+            last_day = employment.end_date if employment.corrections_only else None
+            run_periods = [p for p in self.periods if last_day is None or p.start_date <= last_day]
             periods = []
             # Each period's fixed values are its amounts without period data (worked out once per period, the
             # amounts then add the period data): the employment holds the current period's, an earlier period
             # whose fixed values differ (a raise since) carries its own, so a herrekening recomputes it with the
             # fixed values it had (the case format's per-period fixed data, ADR 0008 addendum).
             fixed_of: list[dict[int, Decimal]] = []
-            for p in self.periods:
+            for p in run_periods:
                 fixed_amounts = self.period_components(employment, p.start_date, p.end_date, -1)
                 amounts = self._with_inputs(dict(fixed_amounts), employment, p.period_number)
                 if p.period_number == current:
@@ -189,8 +199,9 @@ class Computation:
                     }
                 )
             hours, own_hours = self.case_hours(employment)
-            fixed_amounts = fixed_of[-1]  # the run's periods end with the current one
-            for p, period, own_fixed in zip(self.periods, periods, fixed_of, strict=True):
+            # The run's periods end with the current one; a corrections-only employment's with its last.
+            fixed_amounts = fixed_of[-1] if fixed_of else {}
+            for p, period, own_fixed in zip(run_periods, periods, fixed_of, strict=True):
                 period.update(own_hours.get(p.period_number, {}))
                 if own_fixed != fixed_amounts:
                     period["fixed"] = {str(k): str(v) for k, v in own_fixed.items()}
@@ -253,7 +264,13 @@ class Computation:
                 "part_time_factor": str(record.part_time_factor),
                 "norm_hours_per_week": str(record.full_time_hours),
             }
-        current = by_period[self.period.period_number]  # the run only takes employments that run in the period
+        if not employment.corrections_only:
+            current = by_period[self.period.period_number]  # it runs in the period
+        elif by_period:
+            current = by_period[max(by_period)]  # its last period
+        else:  # it runs in no period of the year now: no fund applies, the hours are those it was booked with
+            booked = self.booked[str(employment.pk)]
+            current = {key: booked[key] for key in ("part_time_factor", "norm_hours_per_week")}
         return current, {k: hours for k, hours in by_period.items() if hours != current}
 
     def case_funds(self, employment: RunEmployment) -> list[dict[str, Any]]:
@@ -288,6 +305,19 @@ class Computation:
             ],
         }  # fmt: skip
 
+    def stored(self, case: dict[str, Any]) -> dict[str, Any]:
+        """The case the run keeps as the next herrekening's baseline: without the corrections-only employments.
+
+        Their periods are booked to what they are now by this run's corrections; keeping them would make every
+        leaver of the year a part of every later run. The funds only they take part in go with them (the next
+        run's case has none of them either, and a different fund list recomputes the whole year).
+        """
+        if not self.booked:
+            return case
+        employments = [e for e in case["employments"] if e["id"] not in self.booked]
+        numbers = {f["number"] for e in employments for f in e["funds"]}
+        return {**case, "funds": [f for f in case["funds"] if f["number"] in numbers], "employments": employments}
+
     # -- results ---------------------------------------------------------------------------------------
     def lines(
         self, employment: RunEmployment, fund_rows: Sequence[FundAmounts], corrections: Sequence[Correction] = ()
@@ -296,7 +326,9 @@ class Computation:
         (``fund_rows``, in the engine's order), the herrekening's corrections, and the totals."""
         p = self.period
         amounts = self._current.get(employment.pk)
-        if amounts is None:
+        if employment.corrections_only:
+            amounts = {}  # only the corrections of the periods it ran in, and the totals they make
+        elif amounts is None:
             amounts = self.period_components(employment, p.start_date, p.end_date, p.period_number)
         lines: list[Line] = []
         total_257 = Decimal(0)
@@ -458,12 +490,13 @@ def run_period(admin: PayrollAdministration, year: int, number: int, user: Loket
             )
             % {"p": f"{year}-{number:02d}", "l": f"{year}-{later.period.period_number:02d}"}
         )
-    computation = Computation(admin, period)
+    last = _last_case(admin, period)
+    computation = Computation(admin, period, last.case if last is not None else None)
     case = computation.case()
     try:
         parsed = parse_case(case)
         by_employment = calculate(parsed, number)
-        herrekening = recalculation(admin, period, case, parsed)
+        herrekening = recalculation(admin, period, case, parsed, last)
         error = ""
     except FundError as problem:
         by_employment, error, herrekening = {}, str(problem), Herrekening()
@@ -487,12 +520,15 @@ def run_period(admin: PayrollAdministration, year: int, number: int, user: Loket
             _insert_results(
                 run,
                 (
-                    (e, lines(e, by_employment.get(str(e.pk), ()), corrections.get(str(e.pk), ())))
+                    (e, lines(e, () if e.corrections_only else by_employment.get(str(e.pk), ()),
+                              corrections.get(str(e.pk), ())))
                     for e in computation.employments
+                    # a leaver whose periods need no correction gets no payslip
+                    if not e.corrections_only or str(e.pk) in corrections
                 ),
-            )
+            )  # fmt: skip
             run.status = RunStatus.DONE
-            run.case = case
+            run.case = computation.stored(case)
             run.not_recalculated = herrekening.shown(computation.employments)
         run.processing_finished_time = timezone.now()
         run.save()
@@ -540,8 +576,29 @@ def _dutch_field(field: str) -> str:
     return field
 
 
+def _runs_before(admin: PayrollAdministration, period: PayrollPeriod) -> Any:
+    return PayrollRun.objects.filter(
+        administration=admin,
+        period__year=period.year,
+        period__period_number__lt=period.period_number,
+        status__in=(RunStatus.DONE, RunStatus.APPROVED),
+    )
+
+
+def _last_case(admin: PayrollAdministration, period: PayrollPeriod) -> PayrollRun | None:
+    """The last earlier run of the year that kept its case: the herrekening's baseline."""
+    last: PayrollRun | None = (
+        _runs_before(admin, period).filter(case__isnull=False).order_by("-period__period_number", "-sequence_number")
+    ).first()
+    return last
+
+
 def recalculation(
-    admin: PayrollAdministration, period: PayrollPeriod, case: dict[str, Any], parsed: Case | None = None
+    admin: PayrollAdministration,
+    period: PayrollPeriod,
+    case: dict[str, Any],
+    parsed: Case | None = None,
+    last: PayrollRun | None = None,
 ) -> Herrekening:
     """Herrekening: the year as the last run of it computed it against the year as it stands now.
 
@@ -552,15 +609,16 @@ def recalculation(
     has nothing to correct.
 
     Only the employments whose input changed since the last run are recomputed (``changes``): the others
-    have nothing to correct. ``parsed`` is ``case`` parsed already, if the caller has it.
+    have nothing to correct. ``parsed`` is ``case`` parsed already, if the caller has it; ``last`` the
+    baseline run (``_last_case``), if the caller read it.
+
+    An employment of the baseline that no longer runs in the period (an end date moved back before periods
+    already run) is in ``case`` as corrections only (``Computation``): its periods after the end date are
+    booked back.
     """
-    runs = PayrollRun.objects.filter(
-        administration=admin,
-        period__year=period.year,
-        period__period_number__lt=period.period_number,
-        status__in=(RunStatus.DONE, RunStatus.APPROVED),
-    )
-    last = runs.filter(case__isnull=False).order_by("-period__period_number", "-sequence_number").first()
+    runs = _runs_before(admin, period)
+    if last is None:
+        last = _last_case(admin, period)
     if last is None or last.case is None:
         return Herrekening()
     ran = set(runs.values_list("period__period_number", flat=True))

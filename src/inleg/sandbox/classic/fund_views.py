@@ -189,6 +189,13 @@ def store(
     return fund
 
 
+def _save_version(request: HttpRequest, fund: Fund, fund_json: dict[str, Any], valid_from: date, saved: str) -> None:
+    """Store a checked version of an existing fund from ``valid_from`` and say so (``saved``: %(f)s, %(d)s)."""
+    with transaction.atomic():
+        store(fund.administration, fund, fund.number, fund_json, valid_from, _user(request))
+    messages.success(request, saved % {"f": fund, "d": f"{valid_from:%d-%m-%Y}"})
+
+
 def _year_problem(admin: PayrollAdministration, valid_from: date) -> str:
     year = payroll_year(admin)
     if year is not None and valid_from.year < year:
@@ -292,10 +299,7 @@ def edit_fund(request: HttpRequest, admin_id: str, number: int) -> HttpResponse:
         elif problem := _year_problem(admin, valid_from):
             form.add_error("valid_from", problem)
         else:
-            with transaction.atomic():
-                store(admin, fund, fund.number, fund_json, valid_from, _user(request))
-            messages.success(request, _("Fonds %(f)s is opgeslagen, geldig vanaf %(d)s.") % {
-                "f": fund, "d": f"{valid_from:%d-%m-%Y}"})  # fmt: skip
+            _save_version(request, fund, fund_json, valid_from, _("Fonds %(f)s is opgeslagen, geldig vanaf %(d)s."))
             return redirect("classic-fund", admin_id=admin.pk, number=fund.number)
     linked = admin.components.filter(key__in=(600 + fund.number, 700 + fund.number))
     versions = list(fund.versions.select_related("saved_by"))
@@ -367,10 +371,8 @@ def tables(request: HttpRequest, admin_id: str, number: int) -> HttpResponse:
         elif problem := _year_problem(admin, valid_from):
             dated.add_error("valid_from", problem)
         else:
-            with transaction.atomic():
-                store(admin, fund, fund.number, fund_json, valid_from, _user(request))
-            messages.success(request, _("De tabellen van fonds %(f)s zijn opgeslagen, geldig vanaf %(d)s.") % {
-                "f": fund, "d": f"{valid_from:%d-%m-%Y}"})  # fmt: skip
+            saved = _("De tabellen van fonds %(f)s zijn opgeslagen, geldig vanaf %(d)s.")
+            _save_version(request, fund, fund_json, valid_from, saved)
             return redirect("classic-fund-tables", admin_id=admin.pk, number=fund.number)
     context = {"admin": admin, "fund": fund, "sets": sets, "dated": dated,
                "kinds": {"franchise": fund.settings.get("franchise_kind"),
